@@ -1,0 +1,325 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  EventIdConflictError,
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+} from '../event-store.errors';
+import {
+  START,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type SubscriptionHandle,
+} from '../event-store.port';
+import {
+  assertValidExpectedVersion,
+  assertValidStreamName,
+  validateNewEvents,
+} from '../event-store.validation';
+import { pollingSubscription } from '../polling-subscription';
+import { SafeBoundTracker } from './safe-bound-tracker';
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_name: string;
+  stream_version: string;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: StoredEvent['metadata'];
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'global_position, event_id, stream_name, stream_version, event_type, schema_version, data, metadata, recorded_at';
+
+export interface PostgresEventStoreOptions {
+  /** How long an idle subscription waits before it looks for new events. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The PostgreSQL adapter.
+ *
+ * Appends: one transaction per append. It first upserts the stream's row (which locks the stream and gives the
+ * transaction its id before any position is drawn; the gap resolution below relies on that order), checks the
+ * expected version, inserts the events (positions from a sequence) and sets the stream's version.
+ *
+ * Reads of all events never skip: positions are drawn before commit, so a later position may commit first. A
+ * reader delivers positions in order and stops at a gap until the gap is known final (see SafeBoundTracker).
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly tracker: SafeBoundTracker;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly pool: Pool, options: PostgresEventStoreOptions = {}) {
+    this.tracker = new SafeBoundTracker(pool);
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+  }
+
+  async append(streamName: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    assertValidStreamName(streamName);
+    assertValidExpectedVersion(expected);
+    const serialised = validateNewEvents(events);
+    const ids = events.map((e) => e.eventId.toLowerCase());
+
+    const existing = await this.alreadyAppended(streamName, ids);
+    if (existing) return existing;
+
+    try {
+      return await this.withClient(async (client) => {
+        await client.query('begin');
+        try {
+          const result = await this.appendInTransaction(client, streamName, events, serialised, expected);
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // A concurrent retry of the same append won the race: answer as the first one did.
+      if (isUniqueViolation(error, 'es_events_event_id_key') || error instanceof WrongExpectedVersionError) {
+        const stored = await this.alreadyAppended(streamName, ids);
+        if (stored) return stored;
+      }
+      throw error;
+    }
+  }
+
+  private async appendInTransaction(
+    client: PoolClient,
+    streamName: string,
+    events: NewEvent[],
+    serialised: { data: string; metadata: string }[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const { rows } = await client.query<{ version: string }>(
+      `insert into es_streams (stream_name, version) values ($1, -1)
+       on conflict (stream_name) do update set version = es_streams.version
+       returning version`,
+      [streamName],
+    );
+    const current = Number(rows[0].version);
+    const actual = current < 0 ? null : current;
+    if (!satisfies(expected, actual)) throw new WrongExpectedVersionError(streamName, expected, actual);
+
+    const values: unknown[] = [];
+    const tuples = events.map((event, i) => {
+      values.push(
+        event.eventId.toLowerCase(),
+        streamName,
+        current + 1 + i,
+        event.type,
+        event.schemaVersion,
+        serialised[i].data,
+        serialised[i].metadata,
+      );
+      const p = i * 7;
+      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb)`;
+    });
+    // A multi-row VALUES list draws positions in list order, so versions and positions rise together.
+    const inserted = await client.query<{ global_position: string }>(
+      `insert into es_events (event_id, stream_name, stream_version, event_type, schema_version, data, metadata)
+       values ${tuples.join(', ')} returning global_position`,
+      values,
+    );
+    const next = current + events.length;
+    await client.query('update es_streams set version = $2 where stream_name = $1', [streamName, next]);
+    return {
+      nextExpectedVersion: next,
+      lastPosition: BigInt(inserted.rows[inserted.rows.length - 1].global_position),
+      eventIds: events.map((e) => e.eventId),
+    };
+  }
+
+  /** The original result when every one of these ids is already stored, in this stream, as one run. */
+  private async alreadyAppended(streamName: string, ids: string[]): Promise<AppendResult | null> {
+    const { rows } = await this.query<{ event_id: string; stream_name: string; stream_version: string; global_position: string }>(
+      `select event_id, stream_name, stream_version, global_position from es_events
+       where event_id = any($1::uuid[]) order by global_position`,
+      [ids],
+    );
+    if (rows.length === 0) return null;
+    const elsewhere = rows.find((r) => r.stream_name !== streamName);
+    if (elsewhere) throw new EventIdConflictError(elsewhere.event_id, `it belongs to another stream`);
+    if (rows.length !== ids.length || rows.some((r, i) => r.event_id !== ids[i])) {
+      throw new EventIdConflictError(rows[0].event_id, 'only part of this append, or in another order, was stored before');
+    }
+    const last = rows[rows.length - 1];
+    return {
+      nextExpectedVersion: Number(last.stream_version),
+      lastPosition: BigInt(last.global_position),
+      eventIds: ids,
+    };
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    assertValidStreamName(streamName);
+    const { rows } = await this.query<EventRow>(
+      `select ${EVENT_COLUMNS} from es_events where stream_name = $1 and stream_version >= $2
+       order by stream_version limit $3`,
+      [streamName, options.fromVersion ?? 0, options.maxCount ?? null],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async streamVersion(streamName: string): Promise<number | null> {
+    assertValidStreamName(streamName);
+    const { rows } = await this.query<{ version: string }>(
+      'select max(stream_version) as version from es_events where stream_name = $1',
+      [streamName],
+    );
+    return rows[0].version === null ? null : Number(rows[0].version);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return (await this.readAllPage(options)).events;
+  }
+
+  /**
+   * One page of all events after `after`, and how far it is known complete (`scannedTo`): positions up to there
+   * are either in `events` (or filtered out) or will never exist.
+   */
+  async readAllPage(options: ReadAllOptions = {}): Promise<{ events: StoredEvent[]; scannedTo: GlobalPosition }> {
+    const after = options.after ?? START;
+    const maxCount = Math.min(options.maxCount ?? 500, 10_000);
+    const filtered = (options.streamPrefixes?.length ?? 0) > 0;
+    const positions = await this.query<{ global_position: string }>(
+      'select global_position from es_events where global_position > $1 order by global_position limit $2',
+      [after.toString(), filtered ? 10_000 : maxCount],
+    );
+    if (positions.rows.length === 0) return { events: [], scannedTo: after };
+
+    // The unbroken run after `after` is complete. Past a gap, only what the tracker proves final.
+    let end = after;
+    for (const row of positions.rows) {
+      const position = BigInt(row.global_position);
+      if (position !== end + 1n) break;
+      end = position;
+    }
+    const lastSeen = BigInt(positions.rows[positions.rows.length - 1].global_position);
+    if (end < lastSeen) {
+      const safe = await this.tracker.safeBound();
+      end = safe >= lastSeen ? lastSeen : safe > end ? safe : end;
+    }
+    if (end <= after) return { events: [], scannedTo: after };
+
+    const { rows } = await this.query<EventRow>(
+      `select ${EVENT_COLUMNS} from es_events
+       where global_position > $1 and global_position <= $2
+         and ($3::text[] is null or stream_name like any($3::text[]))
+       order by global_position limit $4`,
+      [
+        after.toString(),
+        end.toString(),
+        filtered ? options.streamPrefixes!.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`) + '%') : null,
+        maxCount,
+      ],
+    );
+    const events = rows.map(toStoredEvent);
+    const scannedTo = events.length === maxCount ? events[events.length - 1].globalPosition : end;
+    return { events, scannedTo };
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    const { rows } = await this.query<{ p: string | null }>('select max(global_position) as p from es_events', []);
+    return rows[0].p === null ? START : BigInt(rows[0].p);
+  }
+
+  subscribe(options: SubscribeOptions): SubscriptionHandle {
+    return pollingSubscription({
+      after: options.after ?? START,
+      pollIntervalMs: this.pollIntervalMs,
+      handle: options.handle,
+      readPage: (after) =>
+        this.readAllPage({ after, maxCount: options.batchSize ?? 500, streamPrefixes: options.streamPrefixes }),
+    });
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to whoever created it.
+  }
+
+  private async query<R extends object>(sql: string, params: unknown[]) {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (error) {
+      throw translateConnectionError(error);
+    }
+  }
+
+  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translateConnectionError(error);
+    }
+    let broken: unknown;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (isConnectionError(error)) broken = error;
+      throw translateConnectionError(error);
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}
+
+function satisfies(expected: ExpectedVersion, actual: number | null): boolean {
+  switch (expected.kind) {
+    case 'exact':
+      return actual === expected.version;
+    case 'no-stream':
+      return actual === null;
+    case 'stream-exists':
+      return actual !== null;
+    case 'any':
+      return true;
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    streamName: row.stream_name,
+    streamVersion: Number(row.stream_version),
+    globalPosition: BigInt(row.global_position),
+    type: row.event_type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08004']);
+
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (e?.code && CONNECTION_CODES.has(e.code)) return true;
+  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    e?.message ?? '',
+  );
+}
+
+function translateConnectionError(error: unknown): unknown {
+  return isConnectionError(error)
+    ? new EventStoreUnavailableError(`PostgreSQL is unreachable: ${(error as Error).message}`, error)
+    : error;
+}

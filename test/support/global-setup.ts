@@ -1,0 +1,21 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgresProcess, type PostgresProcess } from './postgres-process';
+
+/**
+ * One real PostgreSQL server for the whole test run; each suite makes its own database on it (see database.ts).
+ * With DATABASE_URL set, tests use that server instead and create their databases there.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.TEST_POSTGRES_URL = process.env.DATABASE_URL;
+    process.stdout.write(`\nTests use the PostgreSQL server at DATABASE_URL.\n`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ect-register-test-pg-'));
+  const server = await startPostgresProcess(dir);
+  (globalThis as { __TEST_POSTGRES__?: PostgresProcess }).__TEST_POSTGRES__ = server;
+  process.env.TEST_POSTGRES_URL = server.url;
+  process.stdout.write(`\nTests use an embedded PostgreSQL server on port ${server.port}.\n`);
+}
