@@ -6,3 +6,6 @@ export * from './school.queries';
 export * from './school.view';
 export * from './school.decider';
 export { isValidEmail, isValidUserId, sameEmail, MAX_EMAIL_LENGTH, MAX_PERSON_NAME_LENGTH, MAX_SCHOOL_NAME_LENGTH } from './school.validation';
+export { SchoolModule } from './school.module';
+export { schoolApiOperations } from './school.api';
+export { ExecuteSchoolCommand, LoadSchool, schoolStreamName, SCHOOL_DECIDER } from './school.handlers';

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { ConfigError, DatabaseUnreachableError, loadConfig } from '@ect/platform';
+import { createRuntime } from '@ect/nest-kit';
+import { createApiApp } from './api.app';
+import { apiMigrations } from './api.migrations';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await createRuntime(config, { migrations: apiMigrations, applicationName: 'ect-register-api' });
+  const app = await createApiApp(runtime);
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const lines = [`ect-register API listening on ${url} (event store: ${config.eventStore})`, ...runtime.notices];
+  lines.push(`Health: ${url}/health/ready   OpenAPI: ${url}/openapi.json   Docs: ${url}/docs`);
+  if (config.appEnv !== 'production') {
+    lines.push(`Mint a token for local use: npm run token -- <role>   (roles: reference-data, identity-sync, school-commands, partnerships, reader, auditor, lead-provider, data-protection)`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof DatabaseUnreachableError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`ect-register API failed to start: ${error?.stack ?? error}\n`);
+  }
+  process.exit(1);
+});

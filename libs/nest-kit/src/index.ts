@@ -1,0 +1,10 @@
+export * from './tokens';
+export * from './problem';
+export { ProblemFilter, toProblem } from './problem.filter';
+export { AuthGuard, Roles, callerOf, mintToken, ROLES, type Role, type Caller } from './auth';
+export { validate, fields, type Schema } from './validation';
+export { IdempotencyKeys, idempotencyMigrations, canonicalJson } from './idempotency';
+export { CommandEndpoint, etag, type CommandOutcome, type CommandResponseBody } from './command-endpoint';
+export { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
+export { InfrastructureModule } from './infrastructure.module';
+export { buildOpenApiDocument, renderDocsPage, commandResultSchema, type ApiOperation } from './openapi';
