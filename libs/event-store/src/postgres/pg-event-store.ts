@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import {
   EventIdConflictError,
   EventStoreUnavailableError,
@@ -37,6 +37,9 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** SQLSTATE that es_append raises when the expected version does not hold; its detail is the current version. */
+const WRONG_VERSION_SQLSTATE = 'ES409';
+
 const EVENT_COLUMNS =
   'global_position, event_id, stream_name, stream_version, event_type, schema_version, data, metadata, recorded_at';
 
@@ -48,9 +51,10 @@ export interface PostgresEventStoreOptions {
 /**
  * The PostgreSQL adapter.
  *
- * Appends: one transaction per append. It first upserts the stream's row (which locks the stream and gives the
- * transaction its id before any position is drawn; the gap resolution below relies on that order), checks the
- * expected version, inserts the events (positions from a sequence) and sets the stream's version.
+ * Appends: one call of the `es_append` function per append, one transaction. It first upserts the stream's row
+ * (which locks the stream and gives the transaction its id before any position is drawn; the gap resolution below
+ * relies on that order), checks the expected version, inserts the events (positions from a sequence) and sets the
+ * stream's version.
  *
  * Reads of all events never skip: positions are drawn before commit, so a later position may commit first. A
  * reader delivers positions in order and stops at a gap until the gap is known final (see SafeBoundTracker).
@@ -69,76 +73,39 @@ export class PostgresEventStore implements EventStore {
     assertValidExpectedVersion(expected);
     const serialised = validateNewEvents(events);
     const ids = events.map((e) => e.eventId.toLowerCase());
-
-    const existing = await this.alreadyAppended(streamName, ids);
-    if (existing) return existing;
-
     try {
-      return await this.withClient(async (client) => {
-        await client.query('begin');
-        try {
-          const result = await this.appendInTransaction(client, streamName, events, serialised, expected);
-          await client.query('commit');
-          return result;
-        } catch (error) {
-          await client.query('rollback').catch(() => undefined);
-          throw error;
-        }
-      });
+      // One statement, so one transaction: all events or none (see migration event-store/002).
+      const { rows } = await this.query<{ next_version: string; last_position: string }>(
+        `select next_version, last_position from es_append($1, $2, $3, $4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[])`,
+        [
+          streamName,
+          expected.kind,
+          expected.kind === 'exact' ? expected.version : null,
+          ids,
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion),
+          serialised.map((e) => e.data),
+          serialised.map((e) => e.metadata),
+        ],
+      );
+      return {
+        nextExpectedVersion: Number(rows[0].next_version),
+        lastPosition: BigInt(rows[0].last_position),
+        eventIds: events.map((e) => e.eventId),
+      };
     } catch (error) {
-      // A concurrent retry of the same append won the race: answer as the first one did.
-      if (isUniqueViolation(error, 'es_events_event_id_key') || error instanceof WrongExpectedVersionError) {
+      // A retry of an append already stored fails on its event ids or its expected version: answer as the first did.
+      const wrongVersion = (error as { code?: string }).code === WRONG_VERSION_SQLSTATE;
+      if (wrongVersion || isUniqueViolation(error, 'es_events_event_id_key')) {
         const stored = await this.alreadyAppended(streamName, ids);
         if (stored) return stored;
       }
+      if (wrongVersion) {
+        const current = Number((error as { detail?: string }).detail);
+        throw new WrongExpectedVersionError(streamName, expected, current < 0 ? null : current);
+      }
       throw error;
     }
-  }
-
-  private async appendInTransaction(
-    client: PoolClient,
-    streamName: string,
-    events: NewEvent[],
-    serialised: { data: string; metadata: string }[],
-    expected: ExpectedVersion,
-  ): Promise<AppendResult> {
-    const { rows } = await client.query<{ version: string }>(
-      `insert into es_streams (stream_name, version) values ($1, -1)
-       on conflict (stream_name) do update set version = es_streams.version
-       returning version`,
-      [streamName],
-    );
-    const current = Number(rows[0].version);
-    const actual = current < 0 ? null : current;
-    if (!satisfies(expected, actual)) throw new WrongExpectedVersionError(streamName, expected, actual);
-
-    const values: unknown[] = [];
-    const tuples = events.map((event, i) => {
-      values.push(
-        event.eventId.toLowerCase(),
-        streamName,
-        current + 1 + i,
-        event.type,
-        event.schemaVersion,
-        serialised[i].data,
-        serialised[i].metadata,
-      );
-      const p = i * 7;
-      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb)`;
-    });
-    // A multi-row VALUES list draws positions in list order, so versions and positions rise together.
-    const inserted = await client.query<{ global_position: string }>(
-      `insert into es_events (event_id, stream_name, stream_version, event_type, schema_version, data, metadata)
-       values ${tuples.join(', ')} returning global_position`,
-      values,
-    );
-    const next = current + events.length;
-    await client.query('update es_streams set version = $2 where stream_name = $1', [streamName, next]);
-    return {
-      nextExpectedVersion: next,
-      lastPosition: BigInt(inserted.rows[inserted.rows.length - 1].global_position),
-      eventIds: events.map((e) => e.eventId),
-    };
   }
 
   /** The original result when every one of these ids is already stored, in this stream, as one run. */
@@ -257,36 +224,6 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw translateConnectionError(error);
-    }
-    let broken: unknown;
-    try {
-      return await work(client);
-    } catch (error) {
-      if (isConnectionError(error)) broken = error;
-      throw translateConnectionError(error);
-    } finally {
-      client.release(broken instanceof Error ? broken : undefined);
-    }
-  }
-}
-
-function satisfies(expected: ExpectedVersion, actual: number | null): boolean {
-  switch (expected.kind) {
-    case 'exact':
-      return actual === expected.version;
-    case 'no-stream':
-      return actual === null;
-    case 'stream-exists':
-      return actual !== null;
-    case 'any':
-      return true;
-  }
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
