@@ -51,7 +51,7 @@ describe('given a fresh data folder and no DATABASE_URL', () => {
     api = await startApi(dataDir, port);
     const read = await fetch(`http://127.0.0.1:${port}/v1/schools/100200/stream-state`, { headers });
     expect(read.status).toBe(200);
-    expect((await read.json()).school.details.name).toBe('Kept School');
+    expect(((await read.json()) as { school: { details: { name: string } } }).school.details.name).toBe('Kept School');
   });
 
   it('runs beside a second instance with another DATA_DIR and PORT', async () => {

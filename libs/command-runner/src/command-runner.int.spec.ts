@@ -77,7 +77,7 @@ describe('when commands race on one stream', () => {
     // A rival appends to the stream just before each of the runner's appends, so every attempt loses the race.
     const contested: EventStore = Object.assign(Object.create(store), {
       append: async (...args: Parameters<EventStore['append']>) => {
-        await store.append(name, [{ eventId: randomUUID(), type: 'SeatBooked', schemaVersion: 1, data: { seat: 0, by: 'rival' }, metadata: context() }], ExpectedVersion.any);
+        await store.append(name, [{ eventId: randomUUID(), type: 'SeatBooked', schemaVersion: 1, data: { seat: 0, by: 'rival' }, metadata: { ...context() } }], ExpectedVersion.any);
         return store.append(...args);
       },
     });
