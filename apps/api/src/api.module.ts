@@ -2,11 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { InfrastructureModule, type ApiOperation, type Runtime } from '@ect/nest-kit';
 import { SchoolModule, schoolApiOperations } from '@ect/schools';
+import { TeacherModule, teacherApiOperations } from '@ect/teachers';
 import { HealthController } from './health/health.controller';
 import { API_OPERATIONS, OpenApiController } from './openapi/openapi.controller';
 
 /** Every operation the API serves, for the OpenAPI document. */
-const operations: ApiOperation[] = [...schoolApiOperations];
+const operations: ApiOperation[] = [...schoolApiOperations, ...teacherApiOperations];
 
 /** Composition root of the API: wires capability modules; no business rules here. */
 @Module({})
@@ -14,7 +15,7 @@ export class ApiModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfrastructureModule.forRuntime(runtime), CqrsModule.forRoot(), SchoolModule],
+      imports: [InfrastructureModule.forRuntime(runtime), CqrsModule.forRoot(), SchoolModule, TeacherModule],
       controllers: [HealthController, OpenApiController],
       providers: [{ provide: API_OPERATIONS, useValue: operations }],
     };

@@ -9,3 +9,8 @@ export * from './teacher.queries';
 export * from './teacher.view';
 export * from './teacher.decider';
 export * from './email-reservation.decider';
+export { TeacherModule } from './teacher.module';
+export { teacherApiOperations } from './teacher.api';
+export { ExecuteTeacherRequest, LoadTeacher } from './teacher.handlers';
+export { TeacherWorkflows } from './teacher.workflows';
+export type { TeacherRequest } from './teacher.requests';
