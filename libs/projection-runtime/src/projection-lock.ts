@@ -59,13 +59,23 @@ export class SessionLock {
       const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', this.key);
       if (!rows[0].ok) return false;
     } catch {
-      this.drop();
+      this.drop(this.client);
       return false;
     }
     this.held = true;
     this.lost = new Promise((resolve) => (this.signalLost = resolve));
+    // A half-open connection (peer gone without a FIN) shows only as a check that does not answer.
     this.check = setInterval(() => {
-      this.client?.query('select 1').catch(() => this.drop());
+      const client = this.client;
+      if (!client) return;
+      const timeout = setTimeout(() => this.drop(client), this.checkIntervalMs * 2);
+      client.query('select 1').then(
+        () => clearTimeout(timeout),
+        () => {
+          clearTimeout(timeout);
+          this.drop(client);
+        },
+      );
     }, this.checkIntervalMs);
     return true;
   }
@@ -82,20 +92,21 @@ export class SessionLock {
 
   private async connection(): Promise<Client> {
     if (this.client) return this.client;
-    const client = new Client({ ...this.config, keepAlive: true });
-    // Without listeners a dropped connection would crash the process; with them it ends the holding.
-    client.on('error', () => this.drop());
-    client.on('end', () => this.drop());
+    const client = new Client({ ...this.config, connectionTimeoutMillis: this.config.connectionTimeoutMillis || 5000, keepAlive: true });
+    // Without listeners a dropped connection would crash the process; with them it ends the holding. Each
+    // listener names its client: a late 'end' of a connection already dropped must not drop its successor.
+    client.on('error', () => this.drop(client));
+    client.on('end', () => this.drop(client));
     this.client = client;
     await client.connect();
     return client;
   }
 
-  private drop(): void {
-    const client = this.client;
+  private drop(client: Client | null): void {
+    if (!client || client !== this.client) return;
     this.client = null;
     this.stopCheck();
-    if (client) void client.end().catch(() => undefined);
+    void client.end().catch(() => undefined);
     if (this.held) {
       this.held = false;
       this.signalLost?.();

@@ -93,7 +93,11 @@ export function createPositionWaiter(pool: Pool, options: { pollIntervalMs?: num
 
   return {
     waitForPosition(projectionNames, position, timeoutMs) {
-      for (const name of projectionNames) assertProjectionName(name);
+      try {
+        projectionNames.forEach(assertProjectionName);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (projectionNames.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         waits.push({ names: projectionNames, position, deadline: Date.now() + Math.max(0, timeoutMs), resolve, reject });
