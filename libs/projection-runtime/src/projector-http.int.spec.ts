@@ -50,7 +50,7 @@ describe("the projector's HTTP server", () => {
     it('shows each projection state on /health, with the failing event', async () => {
       const response = await get('/health');
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = (await response.json()) as { status: string; projections: unknown[] };
       expect(body.status).toBe('failed');
       expect(body.projections).toEqual([
         { name: 'category-counts', state: 'running', checkpoint: '9', failure: null },
