@@ -6,7 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
-  moduleNameMapper: { '^@ect/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@ect/(.*)$': '<rootDir>/libs/$1/src', '^@ect-projections$': '<rootDir>/projections/index.ts' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

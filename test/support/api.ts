@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@ect/platform';
 import { createRuntime, mintToken, type Clock, type Role, type Runtime } from '@ect/nest-kit';
+import { startProjector, type Projector } from '@ect/projection-runtime';
+import { readModelProjections } from '@ect-projections';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { apiMigrations } from '../../apps/api/src/api.migrations';
 import { freshDatabase, type TestDatabase } from './database';
@@ -32,7 +34,9 @@ export interface TestApi {
 }
 
 /** A real API (Nest + Fastify) on a fresh real PostgreSQL database; `databaseUrl` to use an existing one. */
-export async function startTestApi(options: { clock?: Clock; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { clock?: Clock; databaseUrl?: string; env?: Record<string, string>; projector?: boolean } = {},
+): Promise<TestApi> {
   const database = options.databaseUrl ? null : await freshDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'ect-api-test-'));
   const config = loadConfig({
@@ -46,6 +50,9 @@ export async function startTestApi(options: { clock?: Clock; databaseUrl?: strin
   });
   const runtime = await createRuntime(config, { migrations: apiMigrations, clock: options.clock, poolSize: 10 });
   const app = await createApiApp(runtime, { logger: false });
+  const projector: Projector | null = options.projector
+    ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: readModelProjections, lockRetryMs: 200 })
+    : null;
   const fastify = app.getHttpAdapter().getInstance();
   const token = (roles: Role | Role[], claims: { sub?: string; leadProviderId?: string } = {}) =>
     mintToken(TEST_AUTH_SECRET, { sub: claims.sub ?? 'test-service', roles: Array.isArray(roles) ? roles : [roles], leadProviderId: claims.leadProviderId });
@@ -69,6 +76,7 @@ export async function startTestApi(options: { clock?: Clock; databaseUrl?: strin
       return { status: response.statusCode, headers: response.headers as TestResponse['headers'], body };
     },
     async close() {
+      await projector?.stop();
       await app.close();
       await runtime.close();
       await database?.drop();

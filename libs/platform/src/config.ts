@@ -23,6 +23,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long a query with `?after=` waits for read models, in milliseconds. */
   readYourWritesTimeoutMs: number;
+  /** The API process also runs the projections (first look, `npm start`); production runs apps/projector. */
+  projectionsInProcess: boolean;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), today = 
     lastContractPeriod: integer(env, 'LAST_CONTRACT_PERIOD', today.getUTCFullYear() + 1, 2021, 2100),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60000),
+    projectionsInProcess: oneOf(env, 'PROJECTIONS_IN_PROCESS', ['true', 'false'] as const, appEnv === 'production' ? 'false' : 'true') === 'true',
   };
 }
 
