@@ -61,8 +61,18 @@ export interface StoredEvent {
   schemaVersion: number;
   data: Record<string, unknown>;
   metadata: EventMetadata;
-  /** When the store recorded the event (server clock). */
+  /**
+   * When the store recorded the event, to the millisecond: PostgreSQL's clock at the start of the appending
+   * transaction; on EventStoreDB the appending client's clock (the hash covers it, so it is chosen before the append).
+   */
   recordedAt: Date;
+  /**
+   * The hash chain (`hash-chain.ts`): SHA-256 hex of this event's canonical stored form and `prevHash`. Both adapters
+   * fill them; null `hash` means the event was not written through the event store.
+   */
+  hash?: string | null;
+  /** `hash` of the event before this one in its stream; null for the stream's first event. */
+  prevHash?: string | null;
 }
 
 export interface AppendResult {

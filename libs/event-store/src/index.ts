@@ -9,3 +9,13 @@ export {
 export { PostgresEventStore, isConnectionError } from './postgres/pg-event-store';
 export { eventStoreMigrations } from './postgres/pg-event-store.migrations';
 export { EventStoreDbEventStore } from './eventstoredb/esdb-event-store';
+export {
+  HASH_FORMAT_VERSION,
+  canonicalEventText,
+  canonicalTime,
+  chainHashes,
+  eventHash,
+  jsonbText,
+  numericText,
+  type HashedEventContent,
+} from './hash-chain';

@@ -15,6 +15,7 @@ import {
   WrongExpectedVersionError,
 } from '../event-store.errors';
 import { MAX_EVENT_BYTES } from '../event-store.validation';
+import { describeHashChainContract } from './hash-chain.contract';
 
 /**
  * The behaviour every EventStore adapter must show. Each adapter's spec calls this with a harness.
@@ -232,6 +233,8 @@ export function describeEventStoreContract(adapter: string, harness: EventStoreH
         expect(await store().readStream(uniqueStream())).toEqual([]);
       });
     });
+
+    describeHashChainContract(store);
 
     describe('reading all events', () => {
       it('returns events after a position in position order, filtered by stream prefix', async () => {

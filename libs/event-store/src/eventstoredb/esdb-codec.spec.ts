@@ -2,11 +2,11 @@ import type { JSONRecordedEvent, Position } from '@eventstore/db-client';
 import { anEvent } from '../contract/event-store.contract';
 import { InvalidEventError } from '../event-store.errors';
 import { START } from '../event-store.port';
-import { decodeForReader, decodeRecordedEvent, encodeEvent, isAfter, toGlobalPosition, toReadPosition } from './esdb-codec';
+import { decodeForReader, decodeRecordedEvent, encodeEvent, isAfter, toGlobalPosition, toReadPosition, type ChainFields } from './esdb-codec';
 
 /** A record as the client hands it over after reading what `encodeEvent` wrote (it JSON-encodes and parses both parts). */
-function recordOf(event = anEvent(), overrides: Partial<JSONRecordedEvent> = {}): JSONRecordedEvent {
-  const written = encodeEvent(event);
+function recordOf(event = anEvent(), overrides: Partial<JSONRecordedEvent> = {}, chain?: ChainFields): JSONRecordedEvent {
+  const written = encodeEvent(event, chain);
   return {
     streamId: 'school-100001',
     id: written.id,
@@ -56,7 +56,27 @@ describe('EventStoreDB codec: metadata', () => {
         data: { urn: '100001' },
         metadata: event.metadata,
         recordedAt: new Date('2025-09-01T10:00:00Z'),
+        hash: null,
+        prevHash: null,
       });
+    });
+  });
+
+  describe('when an event is encoded with its chain fields', () => {
+    const chain = { hash: 'b'.repeat(64), prevHash: 'a'.repeat(64), recordedAt: new Date('2026-02-03T04:05:06.789Z') };
+
+    it('stores them in the metadata, and a reader gets them back as the stored event\'s hash, prevHash and recordedAt', () => {
+      const event = anEvent();
+      expect(encodeEvent(event, chain).metadata).toMatchObject({ hash: chain.hash, prevHash: chain.prevHash, recordedAt: '2026-02-03T04:05:06.789Z' });
+      const stored = decodeRecordedEvent(recordOf(event, {}, chain));
+      expect(stored).toMatchObject({ hash: chain.hash, prevHash: chain.prevHash, recordedAt: chain.recordedAt, metadata: event.metadata });
+    });
+
+    it('refuses metadata that uses a chain key itself', () => {
+      for (const key of ['hash', 'prevHash', 'recordedAt']) {
+        const event = anEvent();
+        expect(() => encodeEvent({ ...event, metadata: { ...event.metadata, [key]: 'x' } })).toThrow(InvalidEventError);
+      }
     });
   });
 

@@ -46,12 +46,21 @@ export function isAfter(position: Position, from: Position): boolean {
 
 /**
  * Event metadata JSON: the port's metadata verbatim (unknown keys kept), plus `schemaVersion`, plus EventStoreDB's own
- * `$correlationId` / `$causationId` so its `$by_correlation_id` projection and UI can follow a causal chain. These
- * keys are added on write and removed on read, so a caller may not use them itself.
+ * `$correlationId` / `$causationId` so its `$by_correlation_id` projection and UI can follow a causal chain, plus the
+ * hash chain (`hash`, `prevHash`) and the `recordedAt` the hash covers (chosen by the client before the append: the
+ * server's `created` is not known until after it). These keys are added on write and removed on read, so a caller
+ * may not use them itself.
  */
-const RESERVED_METADATA_KEYS = ['schemaVersion', '$correlationId', '$causationId'] as const;
+const RESERVED_METADATA_KEYS = ['schemaVersion', '$correlationId', '$causationId', 'hash', 'prevHash', 'recordedAt'] as const;
 
-export function encodeEvent(event: NewEvent): EventData {
+/** The chain fields of one event, computed by the adapter before the append. */
+export interface ChainFields {
+  hash: string;
+  prevHash: string | null;
+  recordedAt: Date;
+}
+
+export function encodeEvent(event: NewEvent, chain?: ChainFields): EventData {
   for (const key of RESERVED_METADATA_KEYS) {
     if (Object.prototype.hasOwnProperty.call(event.metadata, key)) {
       throw new InvalidEventError(`Metadata key ${key} of ${event.type} is reserved by the EventStoreDB adapter`);
@@ -63,6 +72,7 @@ export function encodeEvent(event: NewEvent): EventData {
     $correlationId: event.metadata.correlationId,
   };
   if (event.metadata.causationId !== null) metadata.$causationId = event.metadata.causationId;
+  if (chain) Object.assign(metadata, { recordedAt: chain.recordedAt.toISOString(), hash: chain.hash, prevHash: chain.prevHash });
   return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata });
 }
 
@@ -85,6 +95,7 @@ export function decodeRecordedEvent(record: RecordedEvent): StoredEvent {
   }
   const metadata: Record<string, unknown> = { ...stored };
   for (const key of RESERVED_METADATA_KEYS) delete metadata[key];
+  const chain = chainOf(stored);
   return {
     eventId: record.id,
     streamName: record.streamId,
@@ -94,7 +105,20 @@ export function decodeRecordedEvent(record: RecordedEvent): StoredEvent {
     schemaVersion: stored.schemaVersion as number,
     data,
     metadata: metadata as EventMetadata,
-    recordedAt: record.created,
+    recordedAt: chain.recordedAt ?? record.created,
+    hash: chain.hash,
+    prevHash: chain.prevHash,
+  };
+}
+
+/** The chain fields a record's metadata carries; a record written before the chain existed has none (hash null). */
+export function chainOf(metadata: unknown): { hash: string | null; prevHash: string | null; recordedAt: Date | null } {
+  const m = isPlainObject(metadata) ? metadata : {};
+  const recordedAt = typeof m.recordedAt === 'string' ? new Date(m.recordedAt) : null;
+  return {
+    hash: typeof m.hash === 'string' ? m.hash : null,
+    prevHash: typeof m.prevHash === 'string' ? m.prevHash : null,
+    recordedAt: recordedAt && !Number.isNaN(recordedAt.getTime()) ? recordedAt : null,
   };
 }
 

@@ -23,7 +23,8 @@ import {
   type SubscriptionHandle,
 } from '../event-store.port';
 import { assertValidExpectedVersion, assertValidStreamName, validateNewEvents } from '../event-store.validation';
-import { decodeForReader, decodeRecordedEvent, encodeEvent, isAfter, isSystemRecord, toReadPosition } from './esdb-codec';
+import { chainedEventData } from './esdb-chain';
+import { chainOf, decodeForReader, decodeRecordedEvent, encodeEvent, isAfter, isSystemRecord, toReadPosition } from './esdb-codec';
 import { actualVersionOf, isWrongExpectedVersion, translateError } from './esdb-errors';
 import { expectedRevision, findOriginalAppend, RecentEventIds, type StreamEntry } from './esdb-idempotency';
 import { esdbSubscription } from './esdb-subscription';
@@ -54,6 +55,10 @@ const READ_ALL_PAGE = 512;
  * more, so a retry whose first attempt did land answers with the original result. Cost: one read of the whole stream
  * per append, fine for the small per-entity streams of this service.
  *
+ * The same read gives the hash chain its previous hash: the events' `hash`, `prevHash` and `recordedAt` are computed
+ * here (esdb-chain.ts) and stored in their metadata, and the exact revision read is sent, so they can only land
+ * where they were computed for.
+ *
  * An id already used in another stream is refused only when this process appended it recently (RecentEventIds):
  * EventStoreDB keeps no index of event ids across streams.
  */
@@ -74,8 +79,8 @@ export class EventStoreDbEventStore implements EventStore {
   async append(streamName: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     assertValidStreamName(streamName);
     assertValidExpectedVersion(expected);
-    validateNewEvents(events);
-    const eventData = events.map(encodeEvent);
+    const serialised = validateNewEvents(events);
+    events.forEach((event) => encodeEvent(event)); // refuses reserved metadata keys before contacting the server
     const eventIds = events.map((e) => e.eventId);
     const ids = eventIds.map((id) => id.toLowerCase());
     this.recentIds.assertNotElsewhere(ids, streamName);
@@ -85,15 +90,21 @@ export class EventStoreDbEventStore implements EventStore {
       const original = this.original(streamName, stored, ids, eventIds);
       if (original) return original;
 
-      const current = stored.length > 0 ? stored[stored.length - 1].revision : null;
-      const { revision, chosenHere } = expectedRevision(expected, current, attempt > this.maxAppendAttempts);
+      const last = stored.length > 0 ? stored[stored.length - 1] : null;
+      const current = last ? last.revision : null;
+      const choice = expectedRevision(expected, current);
+      // A mismatch, or an "any" that kept losing races (the chain forbids falling back to the server's "any").
+      if (choice === 'mismatch' || (choice.chosenHere && attempt > this.maxAppendAttempts)) {
+        throw new WrongExpectedVersionError(streamName, expected, current === null ? null : Number(current));
+      }
+      const eventData = chainedEventData(streamName, events, serialised, current, last?.hash ?? null, new Date());
       try {
-        const result = await this.client.appendToStream(streamName, eventData, { expectedRevision: revision });
+        const result = await this.client.appendToStream(streamName, eventData, { expectedRevision: choice.revision });
         return await this.confirm(streamName, ids, eventIds, result.nextExpectedRevision);
       } catch (error) {
         if (!isWrongExpectedVersion(error)) throw translateError(error);
         // The stream moved since it was read; read it again (the mover may have been a retry of this very append).
-        if (chosenHere) continue;
+        if (choice.chosenHere) continue;
         const after = this.original(streamName, await this.readEntries(streamName), ids, eventIds);
         if (after) return after;
         throw new WrongExpectedVersionError(streamName, expected, actualVersionOf(error));
@@ -208,6 +219,7 @@ export class EventStoreDbEventStore implements EventStore {
       id: record.id,
       revision: record.revision,
       position: record.position,
+      hash: chainOf(record.metadata).hash,
     }));
   }
 

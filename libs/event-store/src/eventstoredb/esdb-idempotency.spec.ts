@@ -4,7 +4,7 @@ import { actualVersionOf, translateError } from './esdb-errors';
 import { ExpectedVersion } from '../event-store.port';
 import { expectedRevision, findOriginalAppend, RecentEventIds, type StreamEntry } from './esdb-idempotency';
 
-const entry = (id: string, revision: bigint): StreamEntry => ({ id, revision, position: { commit: 1000n + revision, prepare: 1000n + revision } });
+const entry = (id: string, revision: bigint): StreamEntry => ({ id, revision, position: { commit: 1000n + revision, prepare: 1000n + revision }, hash: null });
 const stream = [entry('a', 0n), entry('b', 1n), entry('c', 2n), entry('d', 3n)];
 
 describe('EventStoreDB idempotency: finding an earlier append in the stream', () => {
@@ -62,28 +62,32 @@ describe('EventStoreDB idempotency: ids recently appended by this process', () =
 });
 
 describe('EventStoreDB idempotency: the expected revision sent to the server', () => {
-  describe('given "no stream" or an exact version', () => {
+  describe('given "no stream" or an exact version that the read agrees with', () => {
     it('sends it as it is, and a conflict is the caller\'s', () => {
-      expect(expectedRevision(ExpectedVersion.noStream, 4n, false)).toEqual({ revision: 'no_stream', chosenHere: false });
-      expect(expectedRevision(ExpectedVersion.exact(2), 4n, false)).toEqual({ revision: 2n, chosenHere: false });
+      expect(expectedRevision(ExpectedVersion.noStream, null)).toEqual({ revision: 'no_stream', chosenHere: false });
+      expect(expectedRevision(ExpectedVersion.exact(4), 4n)).toEqual({ revision: 4n, chosenHere: false });
+    });
+  });
+
+  describe('given "no stream" or an exact version that the read contradicts', () => {
+    it('is a mismatch, refused before anything is sent (the chain was computed for the revision read)', () => {
+      expect(expectedRevision(ExpectedVersion.noStream, 4n)).toBe('mismatch');
+      expect(expectedRevision(ExpectedVersion.exact(2), 4n)).toBe('mismatch');
+      expect(expectedRevision(ExpectedVersion.exact(0), null)).toBe('mismatch');
     });
   });
 
   describe('given "any"', () => {
     it('sends the revision just read (or "no stream"), so a racing write fails it instead of being stored twice', () => {
-      expect(expectedRevision(ExpectedVersion.any, 4n, false)).toEqual({ revision: 4n, chosenHere: true });
-      expect(expectedRevision(ExpectedVersion.any, null, false)).toEqual({ revision: 'no_stream', chosenHere: true });
-    });
-
-    it('falls back to the server\'s own "any" after too many conflicts', () => {
-      expect(expectedRevision(ExpectedVersion.any, 4n, true)).toEqual({ revision: 'any', chosenHere: false });
+      expect(expectedRevision(ExpectedVersion.any, 4n)).toEqual({ revision: 4n, chosenHere: true });
+      expect(expectedRevision(ExpectedVersion.any, null)).toEqual({ revision: 'no_stream', chosenHere: true });
     });
   });
 
   describe('given "stream exists"', () => {
-    it('sends the revision just read, or lets the server refuse a stream that was not there', () => {
-      expect(expectedRevision(ExpectedVersion.streamExists, 4n, false)).toEqual({ revision: 4n, chosenHere: true });
-      expect(expectedRevision(ExpectedVersion.streamExists, null, false)).toEqual({ revision: 'stream_exists', chosenHere: false });
+    it('sends the revision just read, and is a mismatch when there was no stream', () => {
+      expect(expectedRevision(ExpectedVersion.streamExists, 4n)).toEqual({ revision: 4n, chosenHere: true });
+      expect(expectedRevision(ExpectedVersion.streamExists, null)).toBe('mismatch');
     });
   });
 });

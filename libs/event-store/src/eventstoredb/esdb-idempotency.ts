@@ -1,4 +1,4 @@
-import { ANY, NO_STREAM, STREAM_EXISTS, type AppendExpectedRevision, type Position } from '@eventstore/db-client';
+import { NO_STREAM, type Position } from '@eventstore/db-client';
 import { EventIdConflictError } from '../event-store.errors';
 import type { AppendResult, ExpectedVersion } from '../event-store.port';
 import { toGlobalPosition } from './esdb-codec';
@@ -8,6 +8,8 @@ export interface StreamEntry {
   id: string;
   revision: bigint;
   position: Position | undefined;
+  /** The entry's chain hash (null for a record written before the chain existed). */
+  hash: string | null;
 }
 
 /**
@@ -73,26 +75,25 @@ export class RecentEventIds {
 }
 
 /**
- * The expected revision to send. "any" and "stream exists" become the revision just read, so that a concurrent write
- * (possibly a racing retry of the same append) fails this one instead of being stored twice; `chosenHere` says that a
- * conflict is the adapter's to resolve, not the caller's. After too many conflicts "any" is sent as it is, relying on
- * the server's own best-effort de-duplication.
+ * The expected revision to send. The hash chain needs the new events to land right after the last event just read
+ * (their hashes name its hash and their versions), so the adapter always sends that exact revision (or "no stream"),
+ * never the server's "any" or "stream exists". "any" and "stream exists" become the revision just read, so that a
+ * concurrent write (possibly a racing retry of the same append) fails this one instead of being stored twice;
+ * `chosenHere` says that such a conflict is the adapter's to resolve (read again, chain again), not the caller's.
+ * An exact version or "no stream" that the read already contradicts is a `mismatch`: the caller's conflict.
  */
 export function expectedRevision(
   expected: ExpectedVersion,
   current: bigint | null,
-  giveUp: boolean,
-): { revision: AppendExpectedRevision; chosenHere: boolean } {
+): { revision: bigint | typeof NO_STREAM; chosenHere: boolean } | 'mismatch' {
   switch (expected.kind) {
     case 'exact':
-      return { revision: BigInt(expected.version), chosenHere: false };
+      return current === BigInt(expected.version) ? { revision: current, chosenHere: false } : 'mismatch';
     case 'no-stream':
-      return { revision: NO_STREAM, chosenHere: false };
+      return current === null ? { revision: NO_STREAM, chosenHere: false } : 'mismatch';
     case 'stream-exists':
-      if (current === null || giveUp) return { revision: STREAM_EXISTS, chosenHere: false };
-      return { revision: current, chosenHere: true };
+      return current === null ? 'mismatch' : { revision: current, chosenHere: true };
     case 'any':
-      if (giveUp) return { revision: ANY, chosenHere: false };
       return { revision: current ?? NO_STREAM, chosenHere: true };
   }
 }

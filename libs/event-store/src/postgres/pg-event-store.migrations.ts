@@ -1,4 +1,5 @@
 import type { Migration } from '@ect/platform';
+import { hashChainMigration } from './pg-hash-chain.migration';
 
 /**
  * Event store schema. Positions come from a sequence starting at 0, one step at a time (no cache), so that an
@@ -63,4 +64,5 @@ export const eventStoreMigrations: Migration[] = [
       end $$;
     `,
   },
+  hashChainMigration,
 ];

@@ -35,13 +35,15 @@ interface EventRow {
   data: Record<string, unknown>;
   metadata: StoredEvent['metadata'];
   recorded_at: Date;
+  hash: string | null;
+  prev_hash: string | null;
 }
 
 /** SQLSTATE that es_append raises when the expected version does not hold; its detail is the current version. */
 const WRONG_VERSION_SQLSTATE = 'ES409';
 
 const EVENT_COLUMNS =
-  'global_position, event_id, stream_name, stream_version, event_type, schema_version, data, metadata, recorded_at';
+  'global_position, event_id, stream_name, stream_version, event_type, schema_version, data, metadata, recorded_at, hash, prev_hash';
 
 export interface PostgresEventStoreOptions {
   /** How long an idle subscription waits before it looks for new events. */
@@ -54,7 +56,8 @@ export interface PostgresEventStoreOptions {
  * Appends: one call of the `es_append` function per append, one transaction. It first upserts the stream's row
  * (which locks the stream and gives the transaction its id before any position is drawn; the gap resolution below
  * relies on that order), checks the expected version, inserts the events (positions from a sequence) and sets the
- * stream's version.
+ * stream's version. It also chains each event to the one before it in the stream (hash, prev_hash; migration
+ * event-store/003).
  *
  * Reads of all events never skip: positions are drawn before commit, so a later position may commit first. A
  * reader delivers positions in order and stops at a gap until the gap is known final (see SafeBoundTracker).
@@ -237,6 +240,8 @@ function toStoredEvent(row: EventRow): StoredEvent {
     data: row.data,
     metadata: row.metadata,
     recordedAt: row.recorded_at,
+    hash: row.hash,
+    prevHash: row.prev_hash,
   };
 }
 
