@@ -1,4 +1,6 @@
+import type { CommandRunner } from '@ect/command-runner';
 import type { Projection } from '@ect/projection-runtime';
+import { createMentorshipReactor } from './mentorship-reactor/mentorship-reactor';
 import { schoolOverviewProjection } from './school-overview/school-overview.projection';
 import { teacherHistoryProjection } from './teacher-history/teacher-history.projection';
 
@@ -9,5 +11,19 @@ export { teacherHistory } from './teacher-history/teacher-history.query';
 
 /** Every read model the projector runs and the API reads. */
 export const readModelProjections: Projection[] = [schoolOverviewProjection, teacherHistoryProjection];
+
+/** Everything a projector process runs: the read models and the reactors (which send commands). */
+export function allProjections(runner: CommandRunner): Projection[] {
+  return [...readModelProjections, createMentorshipReactor(() => runner)];
+}
+
+/** Every projection's definition, for its tables' migrations; this copy of the reactor can send no commands. */
+export const allProjectionDefinitions: Projection[] = [
+  ...readModelProjections,
+  createMentorshipReactor(() => {
+    throw new Error('This definition of the mentorship reactor is for migrations only');
+  }),
+];
 export { ReadModelsModule } from './read-models.module';
 export { readModelApiOperations } from './read-models.api';
+export { createMentorshipReactor, MENTORSHIP_REACTOR } from './mentorship-reactor/mentorship-reactor';

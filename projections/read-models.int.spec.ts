@@ -140,3 +140,27 @@ describe('access and paging', () => {
     expect((await api.request('GET', `/v1/teachers/${newTrn()}`, { role: 'reader' })).body.code).toBe('TEACHER_NOT_FOUND');
   });
 });
+
+describe('when a mentor leaves a school', () => {
+  it('their mentorships there end on the leaving date, on the mentees\' own streams', async () => {
+    const { urn, users } = await schoolWithUsers(1);
+    const actor = users[0].userId;
+    const m = newTrn();
+    const e1 = newTrn();
+    const e2 = newTrn();
+    await as(urn, actor, 'POST', '/mentors', mentor(m));
+    await as(urn, actor, 'POST', '/ects', ect(e1));
+    await as(urn, actor, 'POST', '/ects', ect(e2));
+    await as(urn, actor, 'PUT', `/ects/${e1}/mentor`, { mentorTrn: m });
+    await as(urn, actor, 'PUT', `/ects/${e2}/mentor`, { mentorTrn: m });
+    await as(urn, actor, 'POST', `/mentors/${m}/leaving`, { leavingOn: '2027-02-28' });
+    for (const trn of [e1, e2]) {
+      let mentorships: { mentorTrn: string; endedOn: string | null; endReason: string | null }[] = [];
+      for (let i = 0; i < 100 && !mentorships.some((x) => x.endedOn); i++) {
+        mentorships = (await api.request('GET', `/v1/teachers/${trn}/stream-state`, { role: 'reader' })).body.teacher.mentorships;
+        if (!mentorships.some((x) => x.endedOn)) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(mentorships).toEqual([expect.objectContaining({ mentorTrn: m, endedOn: '2027-02-28', endReason: 'mentor_left' })]);
+    }
+  });
+});

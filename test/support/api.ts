@@ -5,7 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@ect/platform';
 import { createRuntime, mintToken, type Clock, type Role, type Runtime } from '@ect/nest-kit';
 import { startProjector, type Projector } from '@ect/projection-runtime';
-import { readModelProjections } from '@ect-projections';
+import { allProjections } from '@ect-projections';
+import { CommandRunner } from '@ect/command-runner';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { apiMigrations } from '../../apps/api/src/api.migrations';
 import { freshDatabase, type TestDatabase } from './database';
@@ -51,7 +52,7 @@ export async function startTestApi(
   const runtime = await createRuntime(config, { migrations: apiMigrations, clock: options.clock, poolSize: 10 });
   const app = await createApiApp(runtime, { logger: false });
   const projector: Projector | null = options.projector
-    ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: readModelProjections, lockRetryMs: 200 })
+    ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: allProjections(new CommandRunner(runtime.eventStore, { newId: runtime.newId })), lockRetryMs: 200 })
     : null;
   const fastify = app.getHttpAdapter().getInstance();
   const token = (roles: Role | Role[], claims: { sub?: string; leadProviderId?: string } = {}) =>

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, DatabaseUnreachableError, loadConfig } from '@ect/platform';
 import { createRuntime } from '@ect/nest-kit';
 import { startProjector } from '@ect/projection-runtime';
-import { readModelProjections } from '@ect-projections';
+import { allProjections } from '@ect-projections';
+import { CommandRunner } from '@ect/command-runner';
 import { createApiApp } from './api.app';
 import { apiMigrations } from './api.migrations';
 
@@ -12,12 +13,12 @@ async function main(): Promise<void> {
   const app = await createApiApp(runtime);
   // First look (`npm start`): the projections run in this process too; production runs apps/projector instead.
   const projector = config.projectionsInProcess
-    ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: readModelProjections, log: (line) => process.stdout.write(`${line}\n`) })
+    ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: allProjections(new CommandRunner(runtime.eventStore, { newId: runtime.newId })), log: (line) => process.stdout.write(`${line}\n`) })
     : null;
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const lines = [`ect-register API listening on ${url} (event store: ${config.eventStore})`, ...runtime.notices];
-  if (projector) lines.push(`Projections running in this process: ${readModelProjections.map((p) => p.name).join(', ')}`);
+  if (projector) lines.push(`Projections running in this process: read models and reactors`);
   lines.push(`Health: ${url}/health/ready   OpenAPI: ${url}/openapi.json   Docs: ${url}/docs`);
   if (config.appEnv !== 'production') {
     lines.push(`Mint a token for local use: npm run token -- <role>   (roles: reference-data, identity-sync, school-commands, partnerships, reader, auditor, lead-provider, data-protection)`);
