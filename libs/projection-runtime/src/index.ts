@@ -10,7 +10,7 @@ export {
 } from './projection';
 export { projectionMigrations } from './projection-schema';
 export { ProjectionHandlerError } from './apply-batch';
-export type { ProjectionFailure, ProjectionState, ProjectionStatus } from './projection-runner';
+export type { ProjectionFailure, ProjectionState, ProjectionStatus } from './projection-status';
 export { startProjector, type Projector, type ProjectorHealth, type ProjectorOptions, type ProjectionHealth } from './projector';
 export { serveProjectorHttp, type ProjectorHttp } from './projector-http';
 export { createPositionWaiter, ReadModelBehindError, type PositionWaiter } from './wait-for-position';

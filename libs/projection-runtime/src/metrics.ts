@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { PostgresEventStore, type EventStore, type GlobalPosition } from '@ect/event-store';
-import type { ProjectionState, ProjectionStatus } from './projection-runner';
+import type { ProjectionState, ProjectionStatus } from './projection-status';
 import { readCheckpoints } from './projection-schema';
 
 const STATES: ProjectionState[] = ['starting', 'running', 'standby', 'failed', 'stopped'];

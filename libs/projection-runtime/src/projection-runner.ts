@@ -4,32 +4,8 @@ import { applyBatch, CheckpointMovedBackError, ProjectionHandlerError } from './
 import { liveSchema, type Projection } from './projection';
 import { holderLockKey, SessionLock } from './projection-lock';
 import { readCheckpoint } from './projection-schema';
+import type { ProjectionFailure, ProjectionState, ProjectionStatus } from './projection-status';
 import { withClient } from './with-client';
-
-/** running: this process holds the lock and applies events. standby: another process holds it. */
-export type ProjectionState = 'starting' | 'running' | 'standby' | 'failed' | 'stopped';
-
-export interface ProjectionFailure {
-  eventId: string | null;
-  eventType: string | null;
-  position: string | null;
-  error: string;
-  at: string;
-}
-
-export interface ProjectionStatus {
-  name: string;
-  state: ProjectionState;
-  /** The checkpoint this process last stored or read (null while standby before it ever held the lock). */
-  checkpoint: GlobalPosition | null;
-  /** Events handed to a handler and committed by this process. */
-  eventsApplied: number;
-  /** Times this process stopped the projection on a handler error. */
-  failures: number;
-  /** Transient errors (database away, deadlock) after which it resubscribed. */
-  retries: number;
-  failure: ProjectionFailure | null;
-}
 
 export interface RunnerOptions {
   projection: Projection;

@@ -2,7 +2,8 @@ import type { ClientConfig, Pool } from 'pg';
 import type { EventStore } from '@ect/event-store';
 import { renderMetrics } from './metrics';
 import type { Projection } from './projection';
-import { ProjectionRunner, type ProjectionStatus } from './projection-runner';
+import { ProjectionRunner } from './projection-runner';
+import type { ProjectionStatus } from './projection-status';
 
 export interface ProjectorOptions {
   pool: Pool;
