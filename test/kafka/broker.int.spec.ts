@@ -22,15 +22,14 @@ jest.setTimeout(120000);
 let kafka: TestKafka;
 
 beforeAll(async () => {
-  kafka = await startTestKafka({ dedicated: true });
+  // This suite tests the broker the project runs (security settings, compaction, restart): always a local one.
+  kafka = await startTestKafka({ local: true });
 }, 300000);
 
 afterAll(async () => {
   await kafka?.stop();
 });
 
-const itLocal = (name: string, fn: () => Promise<void>, timeout?: number) =>
-  (process.env.KAFKA_BROKERS ? it.skip : it)(name, fn, timeout);
 
 const topicOf = (leadProviderId: string) => `ect-register.lead-provider.${leadProviderId}.contacts.v1`;
 const groupPrefixOf = (leadProviderId: string) => `ect-register.lead-provider.${leadProviderId}.`;
@@ -278,7 +277,7 @@ describe('kafkajs against the broker', () => {
     expect(offsets).toEqual([{ topic, partitions: [expect.objectContaining({ partition: 0, offset: '3' })] }]);
   });
 
-  itLocal('given a compacted topic, when a key is overwritten and its segment rolls, then the log cleaner keeps only the latest value of the key', async () => {
+  it('given a compacted topic, when a key is overwritten and its segment rolls, then the log cleaner keeps only the latest value of the key', async () => {
     const topic = topicOf(uniqueName('cleaner'));
     await createTopic(topic, [
       { name: 'cleanup.policy', value: 'compact' },
@@ -346,7 +345,7 @@ describe('principals and ACLs', () => {
 });
 
 describe('restart', () => {
-  itLocal('given a broker holding topics, messages, committed offsets, principals and ACLs, when it is stopped and started again on the same data dir, then it keeps them all', async () => {
+  it('given a broker holding topics, messages, committed offsets, principals and ACLs, when it is stopped and started again on the same data dir, then it keeps them all', async () => {
     const local = kafka.local!;
     const leadProvider = uniqueName('lpr');
     const topic = topicOf(leadProvider);

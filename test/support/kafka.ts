@@ -48,6 +48,11 @@ export interface StartTestKafkaOptions {
    * the external cluster is still used: check `local` before stopping anything.
    */
   dedicated?: boolean;
+  /**
+   * Always a real local broker of one's own, even with KAFKA_BROKERS set: for suites that test the broker this
+   * project runs (its security settings, compaction, stop and restart).
+   */
+  local?: boolean;
   /** Extra server.properties entries for a dedicated broker. */
   serverProperties?: Record<string, string | number | boolean>;
 }
@@ -59,9 +64,9 @@ export interface StartTestKafkaOptions {
  * 3. else a real local broker started now in a temporary directory (deleted by stop()).
  */
 export async function startTestKafka(opts: StartTestKafkaOptions = {}): Promise<TestKafka> {
-  const external = kafkaConnectionFromEnv();
+  const external = opts.local ? undefined : kafkaConnectionFromEnv();
   if (external) return wrap(external, 'external');
-  if (!opts.dedicated) {
+  if (!opts.dedicated && !opts.local) {
     const shared = sharedKafkaFromEnv();
     if (shared) return wrap(shared, 'shared');
   }
