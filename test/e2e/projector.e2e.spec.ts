@@ -69,6 +69,8 @@ describe('given two projector processes on one database', () => {
   const running: RunningProcess[] = [];
   beforeAll(async () => {
     db = await freshDatabase();
+    // drop() ends the pool, then force-drops the database: connections still closing get a termination notice.
+    db.pool.on('error', () => undefined);
   });
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
@@ -147,7 +149,7 @@ describe('given a wrong command line or configuration', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('Unknown projection "nope". Usage: npm run projections:rebuild -- <name>   (projections: event-counts)');
+    expect(result.stderr).toContain('Unknown projection "nope". Usage: npm run projections:rebuild -- <name>   (projections: event-counts, school-overview, teacher-history, mentorship-reactor)');
   });
 
   it('the projector names a bad PROJECTOR_PORT and exits non-zero', async () => {

@@ -3,7 +3,8 @@ import { ConfigError, DatabaseUnreachableError, loadConfig } from '@ect/platform
 import { createRuntime } from '@ect/nest-kit';
 import { serveProjectorHttp, startProjector } from '@ect/projection-runtime';
 import { runningDatabaseUrl } from './database-url';
-import { projections, projectorMigrations } from './projections';
+import { CommandRunner } from '@ect/command-runner';
+import { projections, projectionsFor, projectorMigrations } from './projections';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
     applicationName: 'ect-register-projector',
     poolSize: projections.length * 2 + 4,
   });
-  const projector = startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections, log });
+  const runner = new CommandRunner(runtime.eventStore, { newId: runtime.newId });
+  const projector = startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: projectionsFor(runner), log });
   const http = await serveProjectorHttp(projector, { port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${http.port}`;
   const names = projections.map((p) => p.name).join(', ') || 'none';
