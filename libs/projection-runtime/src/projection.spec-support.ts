@@ -57,6 +57,8 @@ export function categoryCounts(options: CountsOptions = {}): Projection {
 
 /** Event store and projection tables (and the stand-in outbox) on a fresh database. */
 export async function prepare(pool: Pool, projections: Projection[]): Promise<PostgresEventStore> {
+  // The test database is force-dropped after the pool ends: connections still closing get a termination notice.
+  pool.on('error', () => undefined);
   await migrate(pool, [
     ...eventStoreMigrations,
     { id: 'test/outbox', sql: `create table ${OUTBOX_TABLE} (projection text not null, event_id uuid not null, primary key (projection, event_id))` },

@@ -17,6 +17,7 @@ describe('event-counts', () => {
   let db: TestDatabase;
   beforeEach(async () => {
     db = await freshDatabase();
+    db.pool.on('error', () => undefined); // connections still closing when drop() force-drops the database
     await migrate(db.pool, [...eventStoreMigrations, ...projectionMigrations([eventCounts])]);
   });
   afterEach(async () => {
