@@ -62,8 +62,9 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   metadata: EventMetadata;
   /**
-   * When the store recorded the event, to the millisecond: PostgreSQL's clock at the start of the appending
-   * transaction; on EventStoreDB the appending client's clock (the hash covers it, so it is chosen before the append).
+   * When the store recorded the event, to the millisecond: PostgreSQL's clock once the append holds its stream's lock
+   * (so it never decreases along a stream); on EventStoreDB the appending client's clock, or the stream's last recorded
+   * time if that is later (the hash covers it, so it is chosen before the append).
    */
   recordedAt: Date;
   /**

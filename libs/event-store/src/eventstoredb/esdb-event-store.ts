@@ -97,7 +97,9 @@ export class EventStoreDbEventStore implements EventStore {
       if (choice === 'mismatch' || (choice.chosenHere && attempt > this.maxAppendAttempts)) {
         throw new WrongExpectedVersionError(streamName, expected, current === null ? null : Number(current));
       }
-      const eventData = chainedEventData(streamName, events, serialised, current, last?.hash ?? null, new Date());
+      // Never before the last event's recorded time, so recorded times do not decrease along the stream.
+      const now = new Date(Math.max(Date.now(), last?.recordedAt?.getTime() ?? 0));
+      const eventData = chainedEventData(streamName, events, serialised, current, last?.hash ?? null, now);
       try {
         const result = await this.client.appendToStream(streamName, eventData, { expectedRevision: choice.revision });
         return await this.confirm(streamName, ids, eventIds, result.nextExpectedRevision);
@@ -219,7 +221,7 @@ export class EventStoreDbEventStore implements EventStore {
       id: record.id,
       revision: record.revision,
       position: record.position,
-      hash: chainOf(record.metadata).hash,
+      ...pickChain(chainOf(record.metadata)),
     }));
   }
 
@@ -241,4 +243,8 @@ export class EventStoreDbEventStore implements EventStore {
     }
     return out;
   }
+}
+
+function pickChain(chain: ReturnType<typeof chainOf>): Pick<StreamEntry, 'hash' | 'recordedAt'> {
+  return { hash: chain.hash, recordedAt: chain.recordedAt };
 }

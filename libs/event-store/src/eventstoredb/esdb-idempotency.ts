@@ -8,8 +8,9 @@ export interface StreamEntry {
   id: string;
   revision: bigint;
   position: Position | undefined;
-  /** The entry's chain hash (null for a record written before the chain existed). */
+  /** The entry's chain hash and recorded time (null for a record written before the chain existed). */
   hash: string | null;
+  recordedAt?: Date | null;
 }
 
 /**

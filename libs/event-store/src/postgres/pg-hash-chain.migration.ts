@@ -12,6 +12,8 @@ import type { Migration } from '@ect/platform';
  * - The previous hash is read after the stream row is locked by the upsert, and each statement of the function
  *   takes a fresh snapshot, so it is the hash of the stream's last committed event: concurrent appends to a stream
  *   queue on that lock and chain one after the other.
+ * - The recorded time is the clock once that lock is held (it was the transaction's start), so along a stream's
+ *   versions recorded times never decrease (unless the server's clock steps back): "as of T" is a prefix of the stream.
  */
 export const hashChainMigration: Migration = {
   id: 'event-store/003-hash-chain',
@@ -67,7 +69,7 @@ export const hashChainMigration: Migration = {
       v_current bigint;
       v_count integer := cardinality(p_ids);
       v_last bigint;
-      v_recorded timestamptz := date_trunc('milliseconds', now());
+      v_recorded timestamptz;
       v_prev text;
       v_prevs text[] := '{}';
       v_hashes text[] := '{}';
@@ -80,6 +82,8 @@ export const hashChainMigration: Migration = {
          or (p_expected_kind = 'stream-exists' and v_current = -1) then
         raise exception 'wrong expected version' using errcode = 'ES409', detail = v_current::text;
       end if;
+      -- Taken once the stream is locked, so recorded times never decrease along a stream's versions.
+      v_recorded := date_trunc('milliseconds', clock_timestamp());
       if v_current >= 0 then
         select e.hash into v_prev from es_events e where e.stream_name = p_stream and e.stream_version = v_current;
       end if;
