@@ -36,8 +36,9 @@ export async function renderMetrics(
   let head: GlobalPosition | null = null;
   let lags = new Map<string, Lag>();
   try {
-    head = await eventStore.headPosition();
-    lags = await readLags(pool, eventStore, statuses.map((s) => s.name), head, now);
+    const readHead = await eventStore.headPosition();
+    lags = await readLags(pool, eventStore, statuses.map((s) => s.name), readHead, now);
+    head = readHead;
   } catch {
     // The database is away: report what this process knows, and say the rest is missing.
   }

@@ -34,6 +34,7 @@ export class ProjectionRunner {
   private state: ProjectionState = 'starting';
   private checkpoint: GlobalPosition | null = null;
   private eventsApplied = 0;
+  private batches = 0;
   private failures = 0;
   private retries = 0;
   private failure: ProjectionFailure | null = null;
@@ -80,7 +81,9 @@ export class ProjectionRunner {
         await this.sleep(this.options.lockRetryMs ?? 1000);
         continue;
       }
+      const appliedBefore = this.batches;
       const ending = await this.runWhileHeld();
+      if (this.batches > appliedBefore) backoff = 200;
       if (ending.kind === 'stopped') break;
       if (ending.kind === 'lost') {
         this.log(`projection ${this.name}: lost its lock connection; stopped, will try to take it again`);
@@ -138,6 +141,7 @@ export class ProjectionRunner {
     );
     this.checkpoint = outcome.checkpoint;
     this.eventsApplied += outcome.applied;
+    this.batches++;
   }
 
   private fail(error: unknown): void {
