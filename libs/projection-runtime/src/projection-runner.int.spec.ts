@@ -124,8 +124,8 @@ describe('the projection runner on real PostgreSQL', () => {
           error: expect.stringContaining('test handler bug'),
         },
       });
-      expect(health.projections.find((p) => p.name === 'other-counts')?.state).toBe('running');
       await waitApplied('other-counts');
+      expect(projector!.health().projections.find((p) => p.name === 'other-counts')?.state).toBe('running');
       await appendThings(store, 3);
       await waitApplied('other-counts');
       const stopped = await tablesOf(db.pool, projection.name);
