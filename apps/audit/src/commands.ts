@@ -1,0 +1,90 @@
+import {
+  exportEvents,
+  historyFilter,
+  parseInstant,
+  schoolStateAsOf,
+  schoolStreamFor,
+  streamHistory,
+  teacherStateAsOf,
+  teacherStreamFor,
+  verifyChains,
+} from '@ect/audit';
+import type { AuditConnection } from './connection';
+import { historyTable, verifyText } from './output';
+import { progressReporter } from './progress';
+
+export class UsageError extends Error {}
+
+export interface Options {
+  json?: boolean;
+  from?: string;
+  to?: string;
+  type?: string[];
+  'as-of'?: string;
+  stream?: string;
+  out?: string;
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/** Runs one command; resolves with the exit code. */
+export async function runCommand(connection: AuditConnection, command: string, args: string[], options: Options, signal: AbortSignal): Promise<number> {
+  const { store } = connection.source;
+  switch (command) {
+    case 'history': {
+      const stream = await streamOf(connection, args, 'history');
+      const events = await streamHistory(store, stream, historyFilter({ from: options.from, to: options.to, type: options.type }));
+      print(options.json ? events.map((e) => JSON.stringify(e)).join('\n') : historyTable(events));
+      return 0;
+    }
+    case 'state': {
+      const [kind, id] = args;
+      if (!options['as-of']) throw new UsageError('state needs --as-of <date-time>');
+      const asOf = parseInstant(options['as-of'], 'as-of');
+      if (kind === 'school' && id && args.length === 2) return show(await schoolStateAsOf(store, connection.calendar, id, asOf));
+      if (kind === 'teacher' && id && args.length === 2) return show(await teacherStateAsOf(store, await connection.streamKeySecret(), id, asOf));
+      throw new UsageError('usage: state school <urn> --as-of <date-time> | state teacher <trn> --as-of <date-time>');
+    }
+    case 'export': {
+      if (args.length > 0) throw new UsageError(`export takes options only, not ${args.join(' ')}`);
+      const from = options.from === undefined ? undefined : position(options.from);
+      const progress = progressReporter();
+      const file = options.out ?? 'events.jsonl';
+      const result = await exportEvents({ store, file, stream: options.stream, from, signal, onProgress: progress.update });
+      progress.done();
+      const resumed = result.resumedAfter === null ? '' : ` (resumed after position ${result.resumedAfter})`;
+      const last = result.lastPosition === null ? '' : `; last position ${result.lastPosition}`;
+      if (!result.complete) {
+        process.stderr.write(`Interrupted after ${result.exported} event(s) to ${file}${last}. Run the same command again to continue.\n`);
+        return 130;
+      }
+      print(`Exported ${result.exported} event(s) to ${file}${resumed}${last}.`);
+      return 0;
+    }
+    case 'verify': {
+      if (args.length > 0) throw new UsageError(`verify takes options only (--stream <s>), not ${args.join(' ')}`);
+      const report = await verifyChains(connection.source, { stream: options.stream });
+      print(options.json ? JSON.stringify(report, null, 2) : verifyText(report));
+      return report.ok ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+async function streamOf(connection: AuditConnection, args: string[], command: string): Promise<string> {
+  if (args.length === 1) return args[0];
+  if (args.length === 2 && args[0] === 'school') return schoolStreamFor(args[1]);
+  if (args.length === 2 && args[0] === 'teacher') return teacherStreamFor(args[1], await connection.streamKeySecret());
+  throw new UsageError(`usage: ${command} <stream> | ${command} school <urn> | ${command} teacher <trn>`);
+}
+
+function show(value: unknown): number {
+  print(JSON.stringify(value, null, 2));
+  return 0;
+}
+
+function position(text: string): bigint {
+  if (!/^\d+$/.test(text)) throw new UsageError(`--from must be a global position (a whole number), got ${JSON.stringify(text)}`);
+  return BigInt(text);
+}

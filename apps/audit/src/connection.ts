@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { postgresAuditSource, type AuditSource } from '@ect/audit';
+import { ContractPeriodCalendar } from '@ect/contract-periods';
+import { EventStoreDbEventStore, PostgresEventStore } from '@ect/event-store';
+import { embeddedPostgresUrl, loadConfig, redact } from '@ect/platform';
+
+/** A problem with where the CLI should read from: printed as it is, exit code 2. */
+export class AuditSetupError extends Error {}
+
+export interface AuditConnection {
+  source: AuditSource;
+  calendar: ContractPeriodCalendar;
+  /** The stream key secret (only `teacher <trn>` needs it). */
+  streamKeySecret(): Promise<string>;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the log the service writes, with the service's own configuration variables. Reads only: it never starts a
+ * database, applies migrations or creates secrets, so it cannot disturb the service it audits.
+ * - EVENT_STORE=eventstoredb: EVENTSTORE_CONNECTION_STRING.
+ * - Otherwise DATABASE_URL, or the embedded PostgreSQL a running service started under DATA_DIR (found through
+ *   `<DATA_DIR>/cluster.json`).
+ * The stream key secret is STREAM_KEY_SECRET, or the one the service generated in DATA_DIR.
+ */
+export async function openAudit(env: NodeJS.ProcessEnv = process.env): Promise<AuditConnection> {
+  const config = loadConfig(env);
+  const calendar = ContractPeriodCalendar.standard(config.lastContractPeriod);
+  const streamKeySecret = async () => {
+    if (config.streamKeySecret) return config.streamKeySecret;
+    const file = join(config.dataDir, 'stream-key.secret');
+    const value = await readFile(file, 'utf8').then((s) => s.trim(), () => '');
+    if (!value) throw new AuditSetupError(`Teacher streams need the service's stream key: set STREAM_KEY_SECRET, or DATA_DIR to the service's (no ${file})`);
+    return value;
+  };
+
+  if (config.eventStore === 'eventstoredb') {
+    const store = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    return { source: { store }, calendar, streamKeySecret, describe: 'EventStoreDB', close: () => store.close() };
+  }
+
+  const url = config.databaseUrl ?? (await embeddedPostgresUrl(config.dataDir));
+  if (!url) {
+    throw new AuditSetupError(
+      `No DATABASE_URL, and no embedded PostgreSQL in DATA_DIR (${config.dataDir}): start the service with that DATA_DIR (npm start), or set DATABASE_URL`,
+    );
+  }
+  const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, application_name: 'ect-register-audit' });
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('select 1');
+    const migrations = await pool.query<{ ok: boolean }>(`select to_regclass('schema_migrations') is not null as ok`);
+    const chained = migrations.rows[0].ok && (await pool.query(`select 1 from schema_migrations where id = 'event-store/003-hash-chain'`)).rows.length > 0;
+    if (!chained) {
+      throw new AuditSetupError('This event store has no hash chain yet (migration event-store/003-hash-chain): run npm run db:migrate first');
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof AuditSetupError) throw error;
+    const hint = config.databaseUrl ? '' : ` Is the service running with DATA_DIR=${config.dataDir}?`;
+    throw new AuditSetupError(`PostgreSQL at ${redact(url)} is unreachable: ${(error as Error).message}.${hint}`);
+  }
+  const store = new PostgresEventStore(pool);
+  return {
+    source: postgresAuditSource(store, pool),
+    calendar,
+    streamKeySecret,
+    describe: `PostgreSQL ${redact(url)}`,
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The audit CLI: `npm run audit -- <command>` (`--help` lists them). Plain TypeScript run by tsx: no Nest application
+ * is started (tsx emits no decorator metadata), only the same audit functions the HTTP endpoints call.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { DomainError } from '@ect/command-runner';
+import { ConfigError } from '@ect/platform';
+import { AuditSetupError, openAudit } from './connection';
+import { runCommand, UsageError } from './commands';
+
+export const HELP = `Usage: npm run audit -- <command> [options]
+
+Commands:
+  history <stream> | history school <urn> | history teacher <trn>
+      Every event of the stream with its metadata: acting user, service, correlation and causation ids, recorded
+      time. A table, or JSON lines that also hold the data (--json).
+      --from <date-time> --to <date-time>   only events recorded in this range (inclusive)
+      --type <type>                         only events of this type (repeat, or comma-separate, for several)
+  state school <urn> --as-of <date-time>
+  state teacher <trn> --as-of <date-time>
+      The state folded from the events recorded up to then, as the stream-state endpoint showed it then.
+  export [--stream <stream>] [--from <position>] [--out <file>]
+      Every event (or one stream's) as JSON lines, from a global position (inclusive), to events.jsonl by default.
+      Resumable: when the file exists, the export continues after the file's last complete line.
+  verify [--stream <stream>] [--json]
+      Checks the hash chain of one stream or of all, and reports each broken link; exits with 1 when one is.
+
+Where it reads: the service's own variables. EVENT_STORE=eventstoredb reads EVENTSTORE_CONNECTION_STRING; otherwise
+DATABASE_URL, or the embedded PostgreSQL that a running service started in DATA_DIR (default .data). Teacher TRNs are
+turned into stream names with STREAM_KEY_SECRET, or the secret the service generated in DATA_DIR.
+
+Exit codes: 0 done, 1 a hash chain is broken (verify) or an unexpected error, 2 bad usage or input, 130 interrupted.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string', multiple: true },
+      'as-of': { type: 'string' },
+      stream: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const connection = await openAudit();
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    return await runCommand(connection, command, args, { ...values, out: values.out ? resolve(values.out) : undefined }, abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await connection.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const known = error instanceof UsageError || error instanceof AuditSetupError || error instanceof ConfigError || error instanceof DomainError;
+    const parse = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`${known || parse ? error.message : (error?.stack ?? error)}\n`);
+    if (error instanceof UsageError || parse) process.stderr.write('Run npm run audit -- --help for the commands.\n');
+    process.exit(known || parse ? 2 : 1);
+  },
+);
