@@ -25,6 +25,12 @@ export interface AppConfig {
   readYourWritesTimeoutMs: number;
   /** The API process also runs the projections (first look, `npm start`); production runs apps/projector. */
   projectionsInProcess: boolean;
+  /**
+   * Where Kafka is: `local` (KAFKA=local: a broker under DATA_DIR/kafka, started in-process when none runs there),
+   * `external` (KAFKA_BROKERS with KAFKA_SASL_USERNAME/PASSWORD, read by scripts/kafka.ts kafkaConnectionFromEnv),
+   * or null: no Kafka, the feed outbox accumulates and the relay is off.
+   */
+  kafka: 'local' | 'external' | null;
 }
 
 export class ConfigError extends Error {
@@ -65,7 +71,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), today = 
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60000),
     projectionsInProcess: oneOf(env, 'PROJECTIONS_IN_PROCESS', ['true', 'false'] as const, appEnv === 'production' ? 'false' : 'true') === 'true',
+    kafka: kafkaMode(env),
   };
+}
+
+function kafkaMode(env: Env): AppConfig['kafka'] {
+  const kafka = env.KAFKA?.trim();
+  if (kafka && kafka !== 'local') throw new ConfigError('KAFKA', `must be local or unset; got "${kafka}"`);
+  const local = kafka === 'local';
+  const brokers = env.KAFKA_BROKERS?.trim();
+  if (local && brokers) throw new ConfigError('KAFKA', 'must be unset when KAFKA_BROKERS is set (KAFKA=local starts a broker of its own)');
+  if (!brokers) return local ? 'local' : null;
+  if (!brokers.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim()))) throw new ConfigError('KAFKA_BROKERS', `must be host:port[,host:port...]; got "${brokers}"`);
+  for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) if (!env[name]) throw new ConfigError(name, 'must be set when KAFKA_BROKERS is set');
+  oneOf(env, 'KAFKA_SASL_MECHANISM', ['scram-sha-512', 'scram-sha-256', 'plain'] as const, 'scram-sha-512');
+  oneOf(env, 'KAFKA_SSL', ['true', 'false'] as const, 'false');
+  return 'external';
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
