@@ -49,9 +49,10 @@ async function appendEvents(pool: Pool, count: number): Promise<bigint> {
   await Promise.all(
     [0, 1, 2, 3].map(async (worker) => {
       for (let i = worker; i < count; i += 4) {
-        const event = { eventId: randomUUID(), type: i % 3 ? 'SchoolOpened' : 'UserLinkedToSchool', schemaVersion: 1, data: {},
+        // A category no read model subscribes to: only event-counts (all streams) sees these.
+        const event = { eventId: randomUUID(), type: i % 3 ? 'ProbeRecorded' : 'ProbeNoted', schemaVersion: 1, data: {},
           metadata: { correlationId: randomUUID(), causationId: null, actingUserId: null, actingService: 'e2e' } };
-        const { lastPosition } = await store.append(`school-${100000 + (i % 40)}`, [event], ExpectedVersion.any);
+        const { lastPosition } = await store.append(`e2eprobe-${i % 40}`, [event], ExpectedVersion.any);
         if (lastPosition > last) last = lastPosition;
       }
     }),
