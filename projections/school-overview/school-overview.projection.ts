@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@ect/event-store';
 import { defineProjection, type ProjectionContext } from '@ect/projection-runtime';
 import { evolveSchool, initialSchoolState, schoolEventCodec, SCHOOL_EVENT_TYPES, type SchoolEvent, type SchoolState } from '@ect/schools';
-import { evolveTeacher, initialTeacherState, teacherEventCodec, TEACHER_EVENT_TYPES, type TeacherEvent, type TeacherState } from '@ect/teachers';
-import { foldInto, streamId } from '../shared/folded-state';
+import { teacherEventCodec, TEACHER_EVENT_TYPES, type TeacherEvent } from '@ect/teachers';
+import { foldInto, latestAt, nextSeq, streamId } from '../shared/folded-state';
 import { schoolOverviewMigrations } from './school-overview.sql';
 
 export const SCHOOL_OVERVIEW = 'school-overview';
@@ -64,25 +64,52 @@ async function writeSchoolRow(ctx: ProjectionContext, urn: string, state: School
   );
 }
 
-/** A teacher's rows are rewritten from their folded state: registrations change in place (leaving dates move). */
+/**
+ * Teacher events as one SQL statement each, with the meaning of the domain's `evolveTeacher`: a registration is
+ * appended; a leaving or lead provider change applies to the teacher's latest registration at that school; a
+ * mentorship end to the latest mentorship with that school and mentor.
+ */
+const teacherHandlers: Record<TeacherEvent['type'], (ctx: ProjectionContext, key: string, event: TeacherEvent) => Promise<unknown>> = {
+  ECTRegistered: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTRegistered' }>).data;
+    return ctx.query(`insert into ${ctx.table('ects')} values ($1, ${nextSeq(ctx.table('ects'))}, $2, $3, $4, $5, $6, $7, null, null, $8, $9, $10, $11, $12)`, [
+      key, d.schoolUrn, d.trn, d.firstName, d.lastName, d.email, d.startDate, d.workingPattern, d.trainingProgramme, d.leadProviderId, d.appropriateBodyId, JSON.stringify(d.registeredBy),
+    ]);
+  },
+  MentorRegistered: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorRegistered' }>).data;
+    return ctx.query(`insert into ${ctx.table('mentors')} values ($1, ${nextSeq(ctx.table('mentors'))}, $2, $3, $4, $5, $6, $7, null, null, $8)`, [
+      key, d.schoolUrn, d.trn, d.firstName, d.lastName, d.email, d.startDate, JSON.stringify(d.registeredBy),
+    ]);
+  },
+  ECTLeftSchool: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTLeftSchool' }>).data;
+    return ctx.query(`update ${ctx.table('ects')} set leaving_on = $3, leaving_reason = $4 where ${latestAt(ctx.table('ects'))}`, [key, d.schoolUrn, d.leavingOn, d.reason]);
+  },
+  MentorLeftSchool: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorLeftSchool' }>).data;
+    return ctx.query(`update ${ctx.table('mentors')} set leaving_on = $3, leaving_reason = $4 where ${latestAt(ctx.table('mentors'))}`, [key, d.schoolUrn, d.leavingOn, d.reason]);
+  },
+  ECTLeadProviderChanged: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTLeadProviderChanged' }>).data;
+    return ctx.query(`update ${ctx.table('ects')} set lead_provider_id = $3 where ${latestAt(ctx.table('ects'))}`, [key, d.schoolUrn, d.leadProviderId]);
+  },
+  MentorAssignedToECT: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorAssignedToECT' }>).data;
+    const table = ctx.table('mentorships');
+    return ctx.query(`insert into ${table} values ($1, ${nextSeq(table, 'ect_key')}, $2, $3, $4, null)`, [key, d.schoolUrn, d.mentorTrn, d.startDate]);
+  },
+  MentorshipEnded: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorshipEnded' }>).data;
+    const table = ctx.table('mentorships');
+    return ctx.query(
+      `update ${table} set ended_on = $4 where ect_key = $1 and seq = (select max(seq) from ${table} where ect_key = $1 and urn = $2 and mentor_trn = $3)`,
+      [key, d.schoolUrn, d.mentorTrn, d.endedOn],
+    );
+  },
+};
+
 async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
-  const key = streamId(stored);
-  const state = await foldInto<TeacherState, TeacherEvent>(ctx, 'teacher_states', key, teacherEventCodec.decode(stored), initialTeacherState, evolveTeacher);
-  const trn = state.trn ?? '';
-  for (const table of ['ects', 'mentors']) await ctx.query(`delete from ${ctx.table(table)} where teacher_key = $1`, [key]);
-  await ctx.query(`delete from ${ctx.table('mentorships')} where ect_key = $1`, [key]);
-  for (const [seq, r] of state.ectRegistrations.entries()) {
-    await ctx.query(`insert into ${ctx.table('ects')} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, [
-      key, seq, r.schoolUrn, trn, r.firstName, r.lastName, r.email, r.startDate, r.leavingOn, r.leavingReason,
-      r.workingPattern, r.trainingProgramme, r.leadProviderId, r.appropriateBodyId, JSON.stringify(r.registeredBy),
-    ]);
-  }
-  for (const [seq, r] of state.mentorRegistrations.entries()) {
-    await ctx.query(`insert into ${ctx.table('mentors')} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-      key, seq, r.schoolUrn, trn, r.firstName, r.lastName, r.email, r.startDate, r.leavingOn, r.leavingReason, JSON.stringify(r.registeredBy),
-    ]);
-  }
-  for (const [seq, m] of state.mentorships.entries()) {
-    await ctx.query(`insert into ${ctx.table('mentorships')} values ($1, $2, $3, $4, $5, $6)`, [key, seq, m.schoolUrn, m.mentorTrn, m.startDate, m.endedOn]);
-  }
+  const event = teacherEventCodec.decode(stored);
+  await teacherHandlers[event.type](ctx, streamId(stored), event);
 }

@@ -9,7 +9,6 @@ export const schoolOverviewMigrations: ProjectionMigration[] = [
     id: '001-tables',
     sql: `
       create table school_states (id text primary key, state jsonb not null);
-      create table teacher_states (id text primary key, state jsonb not null);
       create table schools (
         urn text primary key,
         name text not null,

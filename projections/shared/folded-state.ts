@@ -27,3 +27,10 @@ export async function foldInto<State, Event>(
 export function streamId(event: StoredEvent): string {
   return event.streamName.slice(event.streamName.indexOf('-') + 1);
 }
+
+/** The next sequence number of a teacher's rows in a table: `(select coalesce(max(seq) + 1, 0) ...)` ($1 = key). */
+export const nextSeq = (table: string, keyColumn = 'teacher_key') => `(select coalesce(max(seq) + 1, 0) from ${table} where ${keyColumn} = $1)`;
+
+/** Where-clause for a teacher's latest row at a school ($1 = key, $2 = school URN), as `evolveTeacher` updates it. */
+export const latestAt = (table: string, extra = '') =>
+  `teacher_key = $1 and urn = $2${extra} and seq = (select max(seq) from ${table} where teacher_key = $1 and urn = $2${extra})`;

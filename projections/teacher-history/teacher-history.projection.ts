@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@ect/event-store';
 import { defineProjection, type ProjectionContext } from '@ect/projection-runtime';
-import { evolveTeacher, initialTeacherState, teacherEventCodec, TEACHER_EVENT_TYPES, type TeacherEvent, type TeacherState } from '@ect/teachers';
-import { foldInto, streamId } from '../shared/folded-state';
+import { teacherEventCodec, TEACHER_EVENT_TYPES, type TeacherEvent } from '@ect/teachers';
+import { latestAt, nextSeq, streamId } from '../shared/folded-state';
 
 export const TEACHER_HISTORY = 'teacher-history';
 
@@ -14,12 +14,11 @@ export const teacherHistoryProjection = defineProjection({
     {
       id: '001-tables',
       sql: `
-        create table teacher_states (id text primary key, state jsonb not null);
-        create table teachers (teacher_key text primary key, trn text not null, updated_at timestamptz not null);
+        create table teachers (teacher_key text primary key, trn text not null);
         create table registrations (
           teacher_key text not null,
-          kind text not null check (kind in ('ect', 'mentor')),
           seq integer not null,
+          kind text not null check (kind in ('ect', 'mentor')),
           urn text not null,
           first_name text not null,
           last_name text not null,
@@ -29,7 +28,7 @@ export const teacherHistoryProjection = defineProjection({
           leaving_reason text,
           details jsonb not null,
           registered_by jsonb not null,
-          primary key (teacher_key, kind, seq)
+          primary key (teacher_key, seq)
         );
         create table mentorships (
           teacher_key text not null,
@@ -46,25 +45,69 @@ export const teacherHistoryProjection = defineProjection({
   ],
 });
 
-async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
-  const key = streamId(stored);
-  const state = await foldInto<TeacherState, TeacherEvent>(ctx, 'teacher_states', key, teacherEventCodec.decode(stored), initialTeacherState, evolveTeacher);
+const ECT = " and kind = 'ect'";
+const MENTOR = " and kind = 'mentor'";
+
+/** One statement per event, with the meaning of the domain's `evolveTeacher` (see school-overview). */
+const handlers: Record<TeacherEvent['type'], (ctx: ProjectionContext, key: string, event: TeacherEvent) => Promise<unknown>> = {
+  ECTRegistered: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTRegistered' }>).data;
+    const details = { workingPattern: d.workingPattern, trainingProgramme: d.trainingProgramme, leadProviderId: d.leadProviderId, appropriateBodyId: d.appropriateBodyId };
+    return register(ctx, key, 'ect', d, details);
+  },
+  MentorRegistered: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorRegistered' }>).data;
+    return register(ctx, key, 'mentor', d, { mentoringAtThisSchoolOnly: d.mentoringAtThisSchoolOnly, trainingProgramme: d.trainingProgramme });
+  },
+  ECTLeftSchool: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTLeftSchool' }>).data;
+    const table = ctx.table('registrations');
+    return ctx.query(`update ${table} set leaving_on = $3, leaving_reason = $4 where ${latestAt(table, ECT)}`, [key, d.schoolUrn, d.leavingOn, d.reason]);
+  },
+  MentorLeftSchool: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorLeftSchool' }>).data;
+    const table = ctx.table('registrations');
+    return ctx.query(`update ${table} set leaving_on = $3, leaving_reason = $4 where ${latestAt(table, MENTOR)}`, [key, d.schoolUrn, d.leavingOn, d.reason]);
+  },
+  ECTLeadProviderChanged: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'ECTLeadProviderChanged' }>).data;
+    const table = ctx.table('registrations');
+    return ctx.query(`update ${table} set details = jsonb_set(details, '{leadProviderId}', to_jsonb($3::text)) where ${latestAt(table, ECT)}`, [key, d.schoolUrn, d.leadProviderId]);
+  },
+  MentorAssignedToECT: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorAssignedToECT' }>).data;
+    const table = ctx.table('mentorships');
+    return ctx.query(`insert into ${table} values ($1, ${nextSeq(table)}, $2, $3, $4, null, null)`, [key, d.schoolUrn, d.mentorTrn, d.startDate]);
+  },
+  MentorshipEnded: (ctx, key, e) => {
+    const d = (e as Extract<TeacherEvent, { type: 'MentorshipEnded' }>).data;
+    const table = ctx.table('mentorships');
+    return ctx.query(
+      `update ${table} set ended_on = $4, end_reason = $5
+       where teacher_key = $1 and seq = (select max(seq) from ${table} where teacher_key = $1 and urn = $2 and mentor_trn = $3)`,
+      [key, d.schoolUrn, d.mentorTrn, d.endedOn, d.reason],
+    );
+  },
+};
+
+async function register(
+  ctx: ProjectionContext,
+  key: string,
+  kind: 'ect' | 'mentor',
+  d: { schoolUrn: string; trn: string; firstName: string; lastName: string; email: string; startDate: string; registeredBy: unknown },
+  details: Record<string, unknown>,
+): Promise<void> {
+  const table = ctx.table('registrations');
   await ctx.query(
-    `insert into ${ctx.table('teachers')} values ($1, $2, $3) on conflict (teacher_key) do update set trn = excluded.trn, updated_at = excluded.updated_at`,
-    [key, state.trn ?? '', stored.recordedAt],
+    `insert into ${ctx.table('teachers')} values ($1, $2) on conflict (teacher_key) do nothing`,
+    [key, d.trn],
   );
-  await ctx.query(`delete from ${ctx.table('registrations')} where teacher_key = $1`, [key]);
-  await ctx.query(`delete from ${ctx.table('mentorships')} where teacher_key = $1`, [key]);
-  const insert = `insert into ${ctx.table('registrations')} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
-  for (const [seq, r] of state.ectRegistrations.entries()) {
-    const details = { workingPattern: r.workingPattern, trainingProgramme: r.trainingProgramme, leadProviderId: r.leadProviderId, appropriateBodyId: r.appropriateBodyId };
-    await ctx.query(insert, [key, 'ect', seq, r.schoolUrn, r.firstName, r.lastName, r.email, r.startDate, r.leavingOn, r.leavingReason, JSON.stringify(details), JSON.stringify(r.registeredBy)]);
-  }
-  for (const [seq, r] of state.mentorRegistrations.entries()) {
-    const details = { mentoringAtThisSchoolOnly: r.mentoringAtThisSchoolOnly, trainingProgramme: r.trainingProgramme };
-    await ctx.query(insert, [key, 'mentor', seq, r.schoolUrn, r.firstName, r.lastName, r.email, r.startDate, r.leavingOn, r.leavingReason, JSON.stringify(details), JSON.stringify(r.registeredBy)]);
-  }
-  for (const [seq, m] of state.mentorships.entries()) {
-    await ctx.query(`insert into ${ctx.table('mentorships')} values ($1, $2, $3, $4, $5, $6, $7)`, [key, seq, m.schoolUrn, m.mentorTrn, m.startDate, m.endedOn, m.endReason]);
-  }
+  await ctx.query(`insert into ${table} values ($1, ${nextSeq(table)}, $2, $3, $4, $5, $6, $7, null, null, $8, $9)`, [
+    key, kind, d.schoolUrn, d.firstName, d.lastName, d.email, d.startDate, JSON.stringify(details), JSON.stringify(d.registeredBy),
+  ]);
+}
+
+async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
+  const event = teacherEventCodec.decode(stored);
+  await handlers[event.type](ctx, streamId(stored), event);
 }

@@ -12,7 +12,7 @@ export async function teacherHistory(pool: Pool, teacherKey: string, today: stri
     pool.query(
       `select kind, urn, first_name, last_name, email, to_char(start_date, 'YYYY-MM-DD') as start_date,
               to_char(leaving_on, 'YYYY-MM-DD') as leaving_on, leaving_reason, details, registered_by, ${STATUS} as status
-       from ${S}.registrations where teacher_key = $1 order by start_date, kind, seq`,
+       from ${S}.registrations where teacher_key = $1 order by start_date, seq`,
       [teacherKey, today],
     ),
     pool.query(
