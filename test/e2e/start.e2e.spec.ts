@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@ect/platform';
 import { mintToken } from '@ect/nest-kit';
-import { startNode, type RunningProcess } from '../support/processes';
+import { spawnSync } from 'node:child_process';
+import { ROOT, startNode, type RunningProcess } from '../support/processes';
 
 // Runs the built API (`npm run build` output, as `npm start` runs it) on the embedded PostgreSQL default.
 const API = 'dist/apps/api/src/main.js';
@@ -49,7 +50,14 @@ describe('given a fresh data folder and no DATABASE_URL', () => {
     expect(put.status).toBe(201);
     expect(await api!.stop()).toBe(0);
     api = await startApi(dataDir, port);
-    const read = await fetch(`http://127.0.0.1:${port}/v1/schools/100200/stream-state`, { headers });
+    // A reader's token from `npm run token -- reader`, as the start-up banner says.
+    const minted = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/api/src/cli/token.ts'), 'reader'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(minted.status).toBe(0);
+    const read = await fetch(`http://127.0.0.1:${port}/v1/schools/100200/stream-state`, { headers: { authorization: `Bearer ${minted.stdout.trim()}` } });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { school: { details: { name: string } } }).school.details.name).toBe('Kept School');
   });

@@ -26,6 +26,8 @@ describe('health', () => {
   });
 });
 
+const school = { name: 'Outage Primary', status: 'open', inEngland: true, eligibleType: true, section41Approved: false };
+
 describe('given the database goes away while the API runs', () => {
   let server: PostgresProcess;
   let dataDir: string;
@@ -41,16 +43,21 @@ describe('given the database goes away while the API runs', () => {
     await server.stop();
   });
 
-  it('fails readiness with 503 while it is away and recovers when it returns', async () => {
+  it('fails readiness and answers commands with 503 while it is away, and recovers when it returns', async () => {
     const port = server.port;
     await server.stop();
     const down = await api.request('GET', '/health/ready');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ code: 'NOT_READY', checks: { database: 'failing', eventStore: 'failing' } });
     expect((await api.request('GET', '/health/live')).status).toBe(200);
+    const command = await api.request('PUT', '/v1/schools/100300', { role: 'reference-data', body: school });
+    expect(command.status).toBe(503);
+    expect(command.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(command.headers['retry-after']).toBe('5');
 
     server = await startPostgresProcess(dataDir, { persistent: true, port });
     const up = await api.request('GET', '/health/ready');
     expect(up.status).toBe(200);
+    expect((await api.request('PUT', '/v1/schools/100300', { role: 'reference-data', body: school })).status).toBe(201);
   });
 });
