@@ -7,6 +7,7 @@ import { teacherStreamFor } from '@ect/audit';
 import { createRuntime, mintToken, type Role, type Runtime } from '@ect/nest-kit';
 import { loadConfig } from '@ect/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import { createApiApp } from '../../api/src/api.app';
 import { apiMigrations } from '../../api/src/api.migrations';
 import { startPostgresProcess, type PostgresProcess } from '../../../test/support/postgres-process';
@@ -29,7 +30,11 @@ async function send(method: 'PUT' | 'POST', url: string, role: Role, body: unkno
   return JSON.parse(response.body);
 }
 
-function audit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function audit(
+  args: string[],
+  env: Record<string, string> = {},
+  onStderr?: (stderr: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|TEST_POSTGRES_URL|STREAM_KEY_SECRET|EVENT_STORE|EVENTSTORE_CONNECTION_STRING)$/.test(k)));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/audit/src/main.ts'), ...args], {
     cwd: ROOT,
@@ -38,7 +43,10 @@ function audit(args: string[], env: Record<string, string> = {}): Promise<{ code
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
-  child.stderr.on('data', (c) => (stderr += c));
+  child.stderr.on('data', (c) => {
+    stderr += c;
+    onStderr?.(stderr, child);
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -126,6 +134,37 @@ describe('export', () => {
     const resumed = await audit(['export', '--out', file]);
     expect(resumed.stdout).toMatch(/resumed after position \d+/);
     expect(await readFile(file, 'utf8')).toBe(complete);
+  }, 60000);
+});
+
+describe('export interrupted with Ctrl-C while it waits for a write still in flight', () => {
+  it('stops with 130 after the events before it, and run again later exports the rest: no duplicates, no gaps', async () => {
+    const file = join(dataDir, 'interrupted.jsonl');
+    // A transaction holds a drawn position open, so readers must stop before it; later appends commit after it.
+    const holder = new Client({ connectionString: server.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query(`insert into es_streams values ('held-1', -1)`);
+    await holder.query(`insert into es_events (event_id, stream_name, stream_version, event_type, schema_version, data, metadata)
+                        values (gen_random_uuid(), 'held-1', 0, 'Held', 1, '{}', '{}')`);
+    const before = (await runtime.pool.query('select max(global_position)::text as p from es_events')).rows[0].p;
+    await send('POST', `/v1/schools/${urn}/users`, 'identity-sync', { userId: randomUUID(), email: 'bob@oak.example.org', firstName: 'Bob', lastName: 'Later' });
+    try {
+      const interrupted = await audit(['export', '--out', file], {}, (stderr, child) => {
+        if (new RegExp(`position ${before}\\n`).test(stderr)) child.kill('SIGINT');
+      });
+      expect(interrupted.code).toBe(130);
+      expect(interrupted.stderr).toMatch(/Interrupted after \d+ event\(s\).*Run the same command again to continue/);
+      expect((await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).position).pop()).toBe(before);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const resumed = await audit(['export', '--out', file]);
+    expect(resumed.code).toBe(0);
+    const positions = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).position);
+    const all = (await runtime.pool.query('select global_position::text as p from es_events order by global_position')).rows.map((r) => r.p);
+    expect(positions).toEqual(all);
   }, 60000);
 });
 

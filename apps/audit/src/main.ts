@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const connection = await openAudit();
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
+  // Ctrl-C: an export stops after the page being written (its file stays resumable); anything else, or a second
+  // Ctrl-C, ends at once.
+  const onSigint = () => (command === 'export' && !abort.signal.aborted ? abort.abort() : process.exit(130));
   process.on('SIGINT', onSigint);
   try {
     return await runCommand(connection, command, args, { ...values, out: values.out ? resolve(values.out) : undefined }, abort.signal);

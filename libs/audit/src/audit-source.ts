@@ -24,16 +24,16 @@ export function postgresAuditSource(store: EventStore, pool: Pool): AuditSource 
 /**
  * Every event after `after` up to the head position seen at the start, page by page in global order. A reader never
  * passes an event still being written (the port's guarantee), so an empty page before the head means "wait": it
- * retries until the head is reached or `patienceMs` passes without progress.
+ * retries until the head is reached, `patienceMs` passes without progress, or `signal` aborts (it then just ends).
  */
 export async function* readAllUpToHead(
   store: EventStore,
-  options: { after?: GlobalPosition; pageSize?: number; patienceMs?: number } = {},
+  options: { after?: GlobalPosition; pageSize?: number; patienceMs?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<StoredEvent[]> {
   const head = await store.headPosition();
   let after = options.after ?? START;
   let waitingSince: number | null = null;
-  while (after < head) {
+  while (after < head && !options.signal?.aborted) {
     const page = await store.readAll({ after, maxCount: options.pageSize ?? 1000 });
     if (page.length === 0) {
       waitingSince ??= Date.now();

@@ -61,12 +61,12 @@ export async function exportEvents(options: ExportOptions): Promise<ExportResult
   } finally {
     await file.close();
   }
-  return { exported, resumedAfter, lastPosition, complete: true };
+  return { exported, resumedAfter, lastPosition, complete: !options.signal?.aborted };
 }
 
 function pages(options: ExportOptions, after: GlobalPosition): AsyncIterable<StoredEvent[]> {
   const pageSize = options.pageSize ?? 1000;
-  if (!options.stream) return readAllUpToHead(options.store, { after, pageSize });
+  if (!options.stream) return readAllUpToHead(options.store, { after, pageSize, signal: options.signal });
   const stream = options.stream;
   return (async function* () {
     for (let fromVersion = 0; ; fromVersion += pageSize) {
