@@ -119,6 +119,6 @@ export const auditApiOperations: ApiOperation[] = [
     method: 'post', path: '/v1/audit/verify', operationId: 'auditVerifyChains', tag: 'audit', roles: ['auditor'],
     summary: 'Verify the hash chain of one stream or of all, reporting each broken link', body: verifyBody,
     description: 'Reads only. 200 with ok=false and findings when a chain is broken.',
-    responses: { 200: { description: 'The report', schema: verifyReport } }, errors: [[400, 'VALIDATION_FAILED']],
+    responses: { 200: { description: 'The report', schema: verifyReport } }, errors: [[400, 'VALIDATION_FAILED'], [404, 'STREAM_NOT_FOUND']],
   },
 ];

@@ -112,8 +112,9 @@ describe('POST /v1/audit/verify', () => {
     expect((await audit('POST', '/v1/audit/verify', {})).body.findings).toEqual(response.body.findings);
   });
 
-  it('answers 400 for an unknown body field', async () => {
+  it('answers 400 for an unknown body field, and 404 STREAM_NOT_FOUND for a stream that never had events', async () => {
     expect((await audit('POST', '/v1/audit/verify', { streams: ['x'] })).status).toBe(400);
+    expect((await audit('POST', '/v1/audit/verify', { stream: 'school-000000' })).body).toMatchObject({ status: 404, code: 'STREAM_NOT_FOUND' });
   });
 });
 

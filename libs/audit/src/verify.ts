@@ -1,4 +1,5 @@
 import { eventHash, type StoredEvent } from '@ect/event-store';
+import { AuditInputError } from './audit-event';
 import { readAllUpToHead, type AuditSource } from './audit-source';
 import { verifyStreamChain, type ChainFinding } from './chain-verify';
 import { assertAuditableStream } from './history';
@@ -22,8 +23,12 @@ export async function verifyChains(source: AuditSource, options: { stream?: stri
   if (options.stream) {
     assertAuditableStream(options.stream);
     const events = await source.store.readStream(options.stream);
+    if (events.length === 0 && !recorded?.has(options.stream)) {
+      // A mistyped name must not read as "intact".
+      throw new AuditInputError('STREAM_NOT_FOUND', `No events are recorded in stream ${options.stream}`, 'stream');
+    }
     const findings = verifyStreamChain(options.stream, events, recorded?.get(options.stream));
-    return { ok: findings.length === 0, streamsChecked: events.length > 0 || recorded?.has(options.stream) ? 1 : 0, eventsChecked: events.length, findings };
+    return { ok: findings.length === 0, streamsChecked: 1, eventsChecked: events.length, findings };
   }
 
   const tails = new Map<string, { version: number; hash: string | null }>();
