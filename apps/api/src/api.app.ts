@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
 import type { Runtime } from '@ect/nest-kit';
+import { kafkaCommandsMicroservice, type KafkaCommandsOptions } from '@ect/kafka-commands';
 import { ApiModule } from './api.module';
 
 /** Largest request body accepted (bytes); larger ones get 413 PAYLOAD_TOO_LARGE. */
@@ -15,13 +16,17 @@ const LEVELS: Record<string, LogLevel[]> = {
   error: ['error', 'fatal'],
 };
 
-/** Builds the API application (not listening yet); used by main.ts and by the HTTP tests. */
-export async function createApiApp(runtime: Runtime, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+/**
+ * Builds the API application (not listening yet); used by main.ts and by the HTTP tests. With `kafkaCommands` the
+ * Kafka command consumer is connected too; `app.startAllMicroservices()` starts it.
+ */
+export async function createApiApp(runtime: Runtime, options: { logger?: false; kafkaCommands?: KafkaCommandsOptions } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(runtime), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(runtime, options), adapter, {
     logger: options.logger ?? LEVELS[runtime.config.logLevel],
     bufferLogs: false,
   });
+  if (options.kafkaCommands) app.connectMicroservice(kafkaCommandsMicroservice(options.kafkaCommands));
   // Errors Fastify raises before a route runs (malformed JSON, body too large) reach Nest's exception filters,
   // so ProblemFilter answers them too.
   await app.init();
