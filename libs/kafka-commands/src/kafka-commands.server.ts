@@ -1,4 +1,5 @@
 import { ServerKafka } from '@nestjs/microservices';
+import { logLevel, Partitioners } from 'kafkajs';
 import type { KafkaCommandsOptions } from './kafka-commands.config';
 import { commandTopicOf, COMMANDS_TOPIC, principalOfCommandTopic, replyTopicOf } from './kafka-commands.topics';
 
@@ -25,12 +26,14 @@ export class KafkaCommandServer extends ServerKafka {
         ssl: connection.ssl ?? false,
         sasl: { ...connection.sasl } as SaslOptions,
         connectionTimeout: 5000,
+        // kafkajs's info lines (joins, starts) are routine; warnings and errors still reach the app's logger.
+        logLevel: logLevel.WARN,
       },
       consumer: { groupId: options.groupId, allowAutoTopicCreation: false },
       // Nest appends "-server" to ids by default; the group must be exactly the one the ACLs name.
       postfixId: '',
       parser: { keepBinary: true },
-      producer: { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false },
+      producer: { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
       subscribe: { fromBeginning: true },
     });
     this.senders = Object.keys(options.principalRoles).sort();
