@@ -13,6 +13,8 @@ import { freshDatabase, type TestDatabase } from './database';
 
 export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 export const TEST_STREAM_KEY = 'test-stream-key-test-stream-key-0123456789';
+/** One master key for every test API, so two APIs on one database open each other's personal data. */
+export const TEST_MASTER_KEY = '7e'.repeat(32);
 
 export interface TestResponse {
   status: number;
@@ -45,6 +47,7 @@ export async function startTestApi(
     DATABASE_URL: options.databaseUrl ?? database!.url,
     AUTH_JWT_SECRET: TEST_AUTH_SECRET,
     STREAM_KEY_SECRET: TEST_STREAM_KEY,
+    MASTER_KEY: TEST_MASTER_KEY,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
     ...options.env,

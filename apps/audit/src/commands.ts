@@ -9,7 +9,10 @@ import {
   teacherStreamFor,
   verifyChains,
 } from '@ect/audit';
-import type { AuditConnection } from './connection';
+import { randomUUID } from 'node:crypto';
+import { CommandRunner } from '@ect/command-runner';
+import { eraseSubject, subjectOf, type ErasureRequest } from '@ect/erasure';
+import { AuditSetupError, type AuditConnection } from './connection';
 import { historyTable, verifyText } from './output';
 import { progressReporter } from './progress';
 
@@ -67,6 +70,8 @@ export async function runCommand(connection: AuditConnection, command: string, a
       print(options.json ? JSON.stringify(report, null, 2) : verifyText(report));
       return report.ok ? 0 : 1;
     }
+    case 'erase':
+      return erase(connection, args);
     default:
       throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
   }
@@ -77,6 +82,22 @@ async function streamOf(connection: AuditConnection, args: string[], command: st
   if (args.length === 2 && args[0] === 'school') return schoolStreamFor(args[1]);
   if (args.length === 2 && args[0] === 'teacher') return teacherStreamFor(args[1], await connection.streamKeySecret());
   throw new UsageError(`usage: ${command} <stream> | ${command} school <urn> | ${command} teacher <trn>`);
+}
+
+/** The same function as POST /v1/erasures; prints the subject's keyed hash and the result, never the person's id. */
+async function erase(connection: AuditConnection, args: string[]): Promise<number> {
+  const [type, id] = args;
+  const request = (
+    type === 'teacher' ? { type, trn: id } : type === 'user' ? { type, userId: id } : type === 'induction-tutor' ? { type, email: id } : null
+  ) as ErasureRequest | null;
+  if (!request || !id || args.length !== 2) throw new UsageError('usage: erase teacher <trn> | erase user <userId> | erase induction-tutor <email>');
+  const store = connection.personalData;
+  if (!store) throw new AuditSetupError('erase needs the master key: set MASTER_KEY, or DATA_DIR to the service\'s');
+  const subject = subjectOf(request, await connection.streamKeySecret());
+  const context = { correlationId: randomUUID(), causationId: null, actingUserId: null, actingService: 'ect-register-audit-cli' };
+  const result = await eraseSubject(store, new CommandRunner(store, { newId: randomUUID }), request, context);
+  const recorded = result.eventIds.length > 0 ? 'erased' : 'already erased';
+  return show({ subject, result: recorded, streamVersion: result.streamVersion, position: result.position?.toString() ?? null, eventIds: result.eventIds });
 }
 
 function show(value: unknown): number {

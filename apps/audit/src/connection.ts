@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { postgresAuditSource, type AuditSource } from '@ect/audit';
 import { ContractPeriodCalendar } from '@ect/contract-periods';
-import { EventStoreDbEventStore, PostgresEventStore } from '@ect/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@ect/event-store';
+import { EncryptingEventStore, KeyStore, masterKeyFor } from '@ect/personal-data';
 import { embeddedPostgresUrl, loadConfig, redact } from '@ect/platform';
 
 /** A problem with where the CLI should read from: printed as it is, exit code 2. */
@@ -12,19 +13,24 @@ export class AuditSetupError extends Error {}
 export interface AuditConnection {
   source: AuditSource;
   calendar: ContractPeriodCalendar;
-  /** The stream key secret (only `teacher <trn>` needs it). */
+  /** The stream key secret (only `teacher <trn>` and `erase` need it). */
   streamKeySecret(): Promise<string>;
+  /** The store that opens personal fields (and erases); null without a master key (see openAudit). */
+  personalData: EncryptingEventStore | null;
   describe: string;
+  /** The PostgreSQL that holds the read models (verify-read-models); absent with EventStoreDB alone. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the log the service writes, with the service's own configuration variables. Reads only: it never starts a
- * database, applies migrations or creates secrets, so it cannot disturb the service it audits.
+ * Opens the log the service writes, with the service's own configuration variables. It never starts a database,
+ * applies migrations or creates secrets, so it cannot disturb the service it audits; only `erase` writes.
  * - EVENT_STORE=eventstoredb: EVENTSTORE_CONNECTION_STRING.
  * - Otherwise DATABASE_URL, or the embedded PostgreSQL a running service started under DATA_DIR (found through
  *   `<DATA_DIR>/cluster.json`).
- * The stream key secret is STREAM_KEY_SECRET, or the one the service generated in DATA_DIR.
+ * The stream key secret is STREAM_KEY_SECRET, or the one the service generated in DATA_DIR; the master key that opens
+ * personal fields MASTER_KEY, or the one generated there. Without a master key, history and state show personal
+ * fields sealed, as stored, and erase is refused. The data keys are read from PostgreSQL (also with EventStoreDB).
  */
 export async function openAudit(env: NodeJS.ProcessEnv = process.env): Promise<AuditConnection> {
   const config = loadConfig(env);
@@ -37,12 +43,15 @@ export async function openAudit(env: NodeJS.ProcessEnv = process.env): Promise<A
     return value;
   };
 
-  if (config.eventStore === 'eventstoredb') {
-    const store = new EventStoreDbEventStore(config.eventStoreConnectionString!);
-    return { source: { store }, calendar, streamKeySecret, describe: 'EventStoreDB', close: () => store.close() };
-  }
+  const masterKey = await masterKeyFor(config, { readOnly: true });
+  const secretOrEmpty = await streamKeySecret().catch(() => '');
+  const personalData = (stored: EventStore, pool: Pool) => (masterKey ? new EncryptingEventStore(stored, new KeyStore(pool, masterKey), secretOrEmpty) : null);
 
   const url = config.databaseUrl ?? (await embeddedPostgresUrl(config.dataDir));
+  if (!url && config.eventStore === 'eventstoredb' && !masterKey) {
+    const store = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    return { source: { store }, calendar, streamKeySecret, personalData: null, describe: 'EventStoreDB', close: () => store.close() };
+  }
   if (!url) {
     throw new AuditSetupError(
       `No DATABASE_URL, and no embedded PostgreSQL in DATA_DIR (${config.dataDir}): start the service with that DATA_DIR (npm start), or set DATABASE_URL`,
@@ -63,14 +72,16 @@ export async function openAudit(env: NodeJS.ProcessEnv = process.env): Promise<A
     const hint = config.databaseUrl ? '' : ` Is the service running with DATA_DIR=${config.dataDir}?`;
     throw new AuditSetupError(`PostgreSQL at ${redact(url)} is unreachable: ${(error as Error).message}.${hint}`);
   }
-  const store = new PostgresEventStore(pool);
+  const stored = config.eventStore === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStoreConnectionString!) : new PostgresEventStore(pool);
+  const store = personalData(stored, pool);
   return {
-    source: postgresAuditSource(store, pool),
+    source: config.eventStore === 'eventstoredb' ? { store: store ?? stored } : postgresAuditSource(store ?? stored, pool),
     calendar,
     streamKeySecret,
-    describe: `PostgreSQL ${redact(url)}`,
+    personalData: store,
+    describe: config.eventStore === 'eventstoredb' ? 'EventStoreDB' : `PostgreSQL ${redact(url)}`,
     close: async () => {
-      await store.close();
+      await stored.close();
       await pool.end();
     },
   };

@@ -25,10 +25,15 @@ Commands:
       Resumable: when the file exists, the export continues after the file's last complete line.
   verify [--stream <stream>] [--json]
       Checks the hash chain of one stream or of all, and reports each broken link; exits with 1 when one is.
+  erase teacher <trn> | erase user <userId> | erase induction-tutor <email>
+      Erases the person's personal data (as POST /v1/erasures does): destroys their data key, records
+      PersonalDataErased; read models blank them. Prints the subject's keyed hash and the result. Writes.
 
 Where it reads: the service's own variables. EVENT_STORE=eventstoredb reads EVENTSTORE_CONNECTION_STRING; otherwise
 DATABASE_URL, or the embedded PostgreSQL that a running service started in DATA_DIR (default .data). Teacher TRNs are
-turned into stream names with STREAM_KEY_SECRET, or the secret the service generated in DATA_DIR.
+turned into stream names with STREAM_KEY_SECRET, or the secret the service generated in DATA_DIR. Personal fields
+are opened with MASTER_KEY, or the key the service generated in DATA_DIR (without one they are shown sealed).
+Export and verify work on the stored form: personal fields sealed, as the hash chain covers them.
 
 Exit codes: 0 done, 1 a hash chain is broken (verify) or an unexpected error, 2 bad usage or input, 130 interrupted.`;
 

@@ -1,5 +1,6 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { START, type EventStore, type GlobalPosition, type StoredEvent } from '@ect/event-store';
+import { storedFormOf } from '@ect/personal-data';
 import { toAuditEvent } from './audit-event';
 import { readAllUpToHead } from './audit-source';
 import { assertAuditableStream } from './history';
@@ -42,6 +43,9 @@ export interface ExportResult {
  * positions strictly increase in the file, a resumed export repeats and skips nothing.
  */
 export async function exportEvents(options: ExportOptions): Promise<ExportResult> {
+  // Exports hold the stored form: each line's hash can be checked without keys, and a file that leaves the database
+  // holds no personal data in clear that a later erasure could not reach (sealed fields stay envelopes).
+  options = { ...options, store: storedFormOf(options.store) };
   if (options.stream) assertAuditableStream(options.stream);
   const resumedAfter = await lastExportedPosition(options.file);
   const after = resumedAfter ?? (options.from !== undefined ? options.from - 1n : START);

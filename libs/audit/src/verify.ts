@@ -1,4 +1,5 @@
 import { eventHash, type StoredEvent } from '@ect/event-store';
+import { storedFormOf } from '@ect/personal-data';
 import { AuditInputError } from './audit-event';
 import { readAllUpToHead, type AuditSource } from './audit-source';
 import { verifyStreamChain, type ChainFinding } from './chain-verify';
@@ -19,6 +20,8 @@ export interface VerifyReport {
  * by verifyStreamChain. Memory grows with the number of streams, not events.
  */
 export async function verifyChains(source: AuditSource, options: { stream?: string } = {}): Promise<VerifyReport> {
+  // The chain covers the stored form (personal fields sealed), so it is checked on that, never on decrypted data.
+  source = { ...source, store: storedFormOf(source.store) };
   const recorded = source.recordedVersions ? await source.recordedVersions() : undefined;
   if (options.stream) {
     assertAuditableStream(options.stream);

@@ -74,6 +74,11 @@ export interface StoredEvent {
   hash?: string | null;
   /** `hash` of the event before this one in its stream; null for the stream's first event. */
   prevHash?: string | null;
+  /**
+   * Set by a reader that decrypts personal data (libs/personal-data), never stored: the subject of each personal field
+   * of `data`, by dotted path (`{"email": "user:<hash>"}`), so read models can find a person's data when it is erased.
+   */
+  personalData?: Record<string, string>;
 }
 
 export interface AppendResult {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ContractPeriodCalendar } from '@ect/contract-periods';
-import { EventStoreDbEventStore, PostgresEventStore, eventStoreMigrations, type EventStore } from '@ect/event-store';
+import { eventStoreMigrations } from '@ect/event-store';
+import { createEventStore, masterKeyFor, personalDataMigrations, type EncryptingEventStore } from '@ect/personal-data';
 import { localSecret, openDatabase, type AppConfig, type Database, type Migration } from '@ect/platform';
 import { idempotencyMigrations } from './idempotency';
 import type { Clock } from './tokens';
@@ -11,7 +12,8 @@ export interface Runtime {
   config: AppConfig;
   database: Database;
   pool: Pool;
-  eventStore: EventStore;
+  /** Seals and opens personal fields (libs/personal-data); `eventStore.stored` is the stored form underneath. */
+  eventStore: EncryptingEventStore;
   clock: Clock;
   newId: () => string;
   authSecret: string;
@@ -33,7 +35,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const notices: string[] = [];
-  const database = await openDatabase(config, [...eventStoreMigrations, ...idempotencyMigrations, ...(options.migrations ?? [])], {
+  const database = await openDatabase(config, [...eventStoreMigrations, ...personalDataMigrations, ...idempotencyMigrations, ...(options.migrations ?? [])], {
     poolSize: options.poolSize,
     log: options.log,
     applicationName: options.applicationName,
@@ -43,10 +45,8 @@ export async function createRuntime(config: AppConfig, options: RuntimeOptions =
   const authSecret = config.authJwtSecret ?? (await generated(config, 'auth-jwt', 'AUTH_JWT_SECRET', notices));
   const streamKeySecret = config.streamKeySecret ?? (await generated(config, 'stream-key', 'STREAM_KEY_SECRET', notices));
 
-  const eventStore: EventStore =
-    config.eventStore === 'eventstoredb'
-      ? new EventStoreDbEventStore(config.eventStoreConnectionString!)
-      : new PostgresEventStore(database.pool);
+  const masterKey = (await masterKeyFor(config, { notices }))!;
+  const eventStore = createEventStore(config, database.pool, { masterKey, streamKeySecret });
 
   return {
     config,

@@ -18,6 +18,11 @@ export interface AppConfig {
   authJwtSecret: string | null;
   /** Secret for the keyed hashes in stream names (TRNs, emails). Null: generate in DATA_DIR (development). */
   streamKeySecret: string | null;
+  /**
+   * MASTER_KEY: the 32-byte key that wraps every person's data key (AES-256-GCM), given as 64 hex digits or base64.
+   * Null: generate in DATA_DIR (development) — production refuses to start without it.
+   */
+  masterKey: Buffer | null;
   /** Largest contract period year configured (periods run from 2021 to it). */
   lastContractPeriod: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -51,9 +56,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), today = 
   }
   const authJwtSecret = secret(env, 'AUTH_JWT_SECRET');
   const streamKeySecret = secret(env, 'STREAM_KEY_SECRET');
+  const masterKey = env.MASTER_KEY?.trim() ? parseMasterKey(env.MASTER_KEY, 'MASTER_KEY') : null;
   if (appEnv === 'production') {
     if (!authJwtSecret) throw new ConfigError('AUTH_JWT_SECRET', 'must be set in production (APP_ENV=production)');
     if (!streamKeySecret) throw new ConfigError('STREAM_KEY_SECRET', 'must be set in production (APP_ENV=production)');
+    if (!masterKey) throw new ConfigError('MASTER_KEY', 'must be set in production (APP_ENV=production)');
     if (!databaseUrl && eventStore === 'postgres') throw new ConfigError('DATABASE_URL', 'must be set in production (APP_ENV=production)');
   }
   const dataDirRaw = env.DATA_DIR?.trim() || '.data';
@@ -67,6 +74,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), today = 
     eventStoreConnectionString,
     authJwtSecret,
     streamKeySecret,
+    masterKey,
     lastContractPeriod: integer(env, 'LAST_CONTRACT_PERIOD', today.getUTCFullYear() + 1, 2021, 2100),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60000),
@@ -116,6 +124,18 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   }
   if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   return value;
+}
+
+/** A 256-bit key from 64 hex digits or base64 (standard or URL-safe, padding optional); anything else is refused. */
+export function parseMasterKey(text: string, variable = 'MASTER_KEY'): Buffer {
+  const value = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)
+      ? Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+      : null;
+  if (!key || key.length !== 32) throw new ConfigError(variable, 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -base64 32)');
+  return key;
 }
 
 function secret(env: Env, name: string): string | null {

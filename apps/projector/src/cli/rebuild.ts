@@ -5,13 +5,9 @@
  * Database: DATABASE_URL; else the embedded server a running service started under the same DATA_DIR; else it
  * starts the embedded server itself. Nest stays out of this path (tsx emits no decorator metadata).
  */
-import {
-  EventStoreDbEventStore,
-  eventStoreMigrations,
-  PostgresEventStore,
-  type EventStore,
-} from '@ect/event-store';
-import { ConfigError, DatabaseUnreachableError, loadConfig, openDatabase } from '@ect/platform';
+import { eventStoreMigrations } from '@ect/event-store';
+import { createEventStore, masterKeyFor, personalDataMigrations } from '@ect/personal-data';
+import { ConfigError, DatabaseUnreachableError, loadConfig, localSecret, openDatabase } from '@ect/platform';
 import { ProjectionHandlerError, RebuildInProgressError, rebuildProjection } from '@ect/projection-runtime';
 import { runningDatabaseUrl } from '../database-url';
 import { projectionNamed, projections, projectorMigrations } from '../projections';
@@ -28,14 +24,13 @@ async function main(): Promise<void> {
   }
   const loaded = loadConfig();
   const config = { ...loaded, databaseUrl: await runningDatabaseUrl(loaded) };
-  const database = await openDatabase(config, [...eventStoreMigrations, ...projectorMigrations], {
+  const database = await openDatabase(config, [...eventStoreMigrations, ...personalDataMigrations, ...projectorMigrations], {
     poolSize: 4,
     applicationName: 'ect-register-rebuild',
   });
-  const eventStore: EventStore =
-    config.eventStore === 'eventstoredb'
-      ? new EventStoreDbEventStore(config.eventStoreConnectionString!)
-      : new PostgresEventStore(database.pool);
+  // The same decorator as the service: the copy is built from decrypted events, with erased fields as erased.
+  const streamKeySecret = config.streamKeySecret ?? (await localSecret(config.dataDir, 'stream-key')).value;
+  const eventStore = createEventStore(config, database.pool, { masterKey: (await masterKeyFor(config))!, streamKeySecret });
   try {
     process.stdout.write(`Rebuilding ${projection.name} from the first event${database.embedded ? ' (embedded PostgreSQL started for this run)' : ''}...\n`);
     const result = await rebuildProjection({ pool: database.pool, eventStore, projection, onProgress: progressReporter(projection.name) });
