@@ -3,6 +3,7 @@ import { isoDate } from '@ect/contract-periods';
 import type { StoredEvent } from '@ect/event-store';
 import { defineProjection, type Projection, type ProjectionContext } from '@ect/projection-runtime';
 import { teacherDecider, teacherEventCodec, type TeacherCommand } from '@ect/teachers';
+import { ERASED, ERASURE_STREAMS, erasedSubject, PERSONAL_DATA_ERASED } from '../shared/erasure';
 import { streamId } from '../shared/folded-state';
 
 export const MENTORSHIP_REACTOR = 'mentorship-reactor';
@@ -20,8 +21,9 @@ const ATTEMPTS = 5;
 export function createMentorshipReactor(runner: () => CommandRunner): Projection {
   return defineProjection({
     name: MENTORSHIP_REACTOR,
-    streamPrefixes: ['teacher-'],
+    streamPrefixes: ['teacher-', ERASURE_STREAMS],
     handlers: {
+      [PERSONAL_DATA_ERASED]: forgetTrn,
       ECTRegistered: rememberTrn,
       MentorRegistered: rememberTrn,
       MentorAssignedToECT: async (event, ctx) => {
@@ -37,6 +39,8 @@ export function createMentorshipReactor(runner: () => CommandRunner): Projection
           [streamId(event), schoolUrn],
         );
         const mentorTrn = await trnOf(ctx, streamId(event));
+        // An erased mentor's TRN reads ERASED, like every erased mentor's: their mentorships can no longer be told apart.
+        if (mentorTrn === ERASED) return;
         for (const { ect_key } of rows) await endMentorship(runner(), event, `teacher-${ect_key}`, { schoolUrn, mentorTrn, leavingOn });
       },
     },
@@ -54,7 +58,25 @@ export function createMentorshipReactor(runner: () => CommandRunner): Projection
 
 async function rememberTrn(event: StoredEvent, ctx: ProjectionContext): Promise<void> {
   const { trn } = event.data as { trn: string };
-  await ctx.query(`insert into ${ctx.table('teacher_trns')} values ($1, $2) on conflict (teacher_key) do nothing`, [streamId(event), trn]);
+  await ctx.query(`insert into ${ctx.table('teacher_trns')} as t values ($1, $2) on conflict (teacher_key) do update set trn = excluded.trn where t.trn = $3`, [
+    streamId(event),
+    trn,
+    ERASED,
+  ]);
+}
+
+/** A teacher's erasure: their TRN becomes ERASED here too, as a rebuild would now read it. */
+async function forgetTrn(event: StoredEvent, ctx: ProjectionContext): Promise<void> {
+  const { subject } = erasedSubject(event);
+  if (subject.type !== 'teacher') return;
+  const trn = await trnOf(ctx, subject.id);
+  await ctx.query(`update ${ctx.table('teacher_trns')} set trn = $2 where teacher_key = $1`, [subject.id, ERASED]);
+  if (!trn || trn === ERASED) return;
+  await ctx.query(
+    `with gone as (delete from ${ctx.table('mentees')} where mentor_trn = $1 returning urn, ect_key)
+     insert into ${ctx.table('mentees')} select urn, $2, ect_key from gone on conflict do nothing`,
+    [trn, ERASED],
+  );
 }
 
 async function trnOf(ctx: ProjectionContext, key: string): Promise<string> {

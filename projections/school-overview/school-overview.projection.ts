@@ -2,7 +2,9 @@ import type { StoredEvent } from '@ect/event-store';
 import { defineProjection, type ProjectionContext } from '@ect/projection-runtime';
 import { evolveSchool, initialSchoolState, schoolEventCodec, SCHOOL_EVENT_TYPES, type SchoolEvent, type SchoolState } from '@ect/schools';
 import { teacherEventCodec, TEACHER_EVENT_TYPES, type TeacherEvent } from '@ect/teachers';
+import { ERASURE_STREAMS, PERSONAL_DATA_ERASED, subjectAt } from '../shared/erasure';
 import { foldInto, latestAt, nextSeq, streamId } from '../shared/folded-state';
+import { onPersonalDataErased } from './school-overview.erasure';
 import { schoolOverviewMigrations } from './school-overview.sql';
 
 export const SCHOOL_OVERVIEW = 'school-overview';
@@ -10,10 +12,11 @@ export const SCHOOL_OVERVIEW = 'school-overview';
 /** Per school: details, linked users, induction tutor, partnerships, ECTs and mentors (with who registered them). */
 export const schoolOverviewProjection = defineProjection({
   name: SCHOOL_OVERVIEW,
-  streamPrefixes: ['school-', 'teacher-'],
+  streamPrefixes: ['school-', 'teacher-', ERASURE_STREAMS],
   handlers: {
     ...Object.fromEntries(SCHOOL_EVENT_TYPES.map((type) => [type, onSchoolEvent])),
     ...Object.fromEntries(TEACHER_EVENT_TYPES.map((type) => [type, onTeacherEvent])),
+    [PERSONAL_DATA_ERASED]: onPersonalDataErased,
   },
   migrations: schoolOverviewMigrations,
 });
@@ -31,21 +34,24 @@ async function onSchoolEvent(stored: StoredEvent, ctx: ProjectionContext): Promi
   if (event.type === 'UserLinkedToSchool') {
     const u = event.data;
     await ctx.query(
-      `insert into ${ctx.table('school_users')} values ($1, $2, $3, $4, $5, $6)
-       on conflict (urn, user_id) do update set email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`,
-      [urn, u.userId, u.email, u.firstName, u.lastName, stored.recordedAt],
+      `insert into ${ctx.table('school_users')} values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (urn, user_id) do update set email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name, subject = excluded.subject`,
+      [urn, u.userId, u.email, u.firstName, u.lastName, stored.recordedAt, subjectAt(stored, 'email')],
     );
   } else if (event.type === 'SchoolUserDetailsChanged') {
     const u = event.data;
-    await ctx.query(`update ${ctx.table('school_users')} set email = $3, first_name = $4, last_name = $5 where urn = $1 and user_id = $2`, [
+    await ctx.query(`update ${ctx.table('school_users')} set email = $3, first_name = $4, last_name = $5, subject = $6 where urn = $1 and user_id = $2`, [
       urn,
       u.userId,
       u.email,
       u.firstName,
       u.lastName,
+      subjectAt(stored, 'email'),
     ]);
   } else if (event.type === 'UserUnlinkedFromSchool') {
     await ctx.query(`delete from ${ctx.table('school_users')} where urn = $1 and user_id = $2`, [urn, event.data.userId]);
+  } else if (event.type === 'InductionTutorNominated') {
+    await ctx.query(`update ${ctx.table('schools')} set induction_tutor_subject = $2 where urn = $1`, [urn, subjectAt(stored, 'email')]);
   }
 }
 
@@ -69,17 +75,19 @@ async function writeSchoolRow(ctx: ProjectionContext, urn: string, state: School
  * appended; a leaving or lead provider change applies to the teacher's latest registration at that school; a
  * mentorship end to the latest mentorship with that school and mentor.
  */
-const teacherHandlers: Record<TeacherEvent['type'], (ctx: ProjectionContext, key: string, event: TeacherEvent) => Promise<unknown>> = {
-  ECTRegistered: (ctx, key, e) => {
+type TeacherHandler = (ctx: ProjectionContext, key: string, event: TeacherEvent, stored: StoredEvent) => Promise<unknown>;
+const teacherHandlers: Record<TeacherEvent['type'], TeacherHandler> = {
+  ECTRegistered: (ctx, key, e, stored) => {
     const d = (e as Extract<TeacherEvent, { type: 'ECTRegistered' }>).data;
-    return ctx.query(`insert into ${ctx.table('ects')} values ($1, ${nextSeq(ctx.table('ects'))}, $2, $3, $4, $5, $6, $7, null, null, $8, $9, $10, $11, $12)`, [
+    return ctx.query(`insert into ${ctx.table('ects')} values ($1, ${nextSeq(ctx.table('ects'))}, $2, $3, $4, $5, $6, $7, null, null, $8, $9, $10, $11, $12, $13)`, [
       key, d.schoolUrn, d.trn, d.firstName, d.lastName, d.email, d.startDate, d.workingPattern, d.trainingProgramme, d.leadProviderId, d.appropriateBodyId, JSON.stringify(d.registeredBy),
+      subjectAt(stored, 'registeredBy.email'),
     ]);
   },
-  MentorRegistered: (ctx, key, e) => {
+  MentorRegistered: (ctx, key, e, stored) => {
     const d = (e as Extract<TeacherEvent, { type: 'MentorRegistered' }>).data;
-    return ctx.query(`insert into ${ctx.table('mentors')} values ($1, ${nextSeq(ctx.table('mentors'))}, $2, $3, $4, $5, $6, $7, null, null, $8)`, [
-      key, d.schoolUrn, d.trn, d.firstName, d.lastName, d.email, d.startDate, JSON.stringify(d.registeredBy),
+    return ctx.query(`insert into ${ctx.table('mentors')} values ($1, ${nextSeq(ctx.table('mentors'))}, $2, $3, $4, $5, $6, $7, null, null, $8, $9)`, [
+      key, d.schoolUrn, d.trn, d.firstName, d.lastName, d.email, d.startDate, JSON.stringify(d.registeredBy), subjectAt(stored, 'registeredBy.email'),
     ]);
   },
   ECTLeftSchool: (ctx, key, e) => {
@@ -111,5 +119,5 @@ const teacherHandlers: Record<TeacherEvent['type'], (ctx: ProjectionContext, key
 
 async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
   const event = teacherEventCodec.decode(stored);
-  await teacherHandlers[event.type](ctx, streamId(stored), event);
+  await teacherHandlers[event.type](ctx, streamId(stored), event, stored);
 }

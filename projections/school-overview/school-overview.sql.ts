@@ -84,4 +84,15 @@ export const schoolOverviewMigrations: ProjectionMigration[] = [
       create index mentorships_by_school on mentorships (urn, mentor_trn);
     `,
   },
+  {
+    // Whose personal data a row holds (`<type>:<hash>`, from the decrypting store), so an erasure finds it.
+    id: '002-personal-data-subjects',
+    sql: `
+      alter table school_users add column subject text;
+      create index school_users_by_subject on school_users (subject) where subject is not null;
+      alter table schools add column induction_tutor_subject text;
+      alter table ects add column registered_by_subject text;
+      alter table mentors add column registered_by_subject text;
+    `,
+  },
 ];
