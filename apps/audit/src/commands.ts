@@ -15,6 +15,7 @@ import { eraseSubject, subjectOf, type ErasureRequest } from '@ect/erasure';
 import { AuditSetupError, type AuditConnection } from './connection';
 import { historyTable, verifyText } from './output';
 import { progressReporter } from './progress';
+import { verifyReadModels } from './read-models';
 
 export class UsageError extends Error {}
 
@@ -26,6 +27,8 @@ export interface Options {
   'as-of'?: string;
   stream?: string;
   out?: string;
+  projection?: string;
+  'show-rows'?: boolean;
 }
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -72,6 +75,9 @@ export async function runCommand(connection: AuditConnection, command: string, a
     }
     case 'erase':
       return erase(connection, args);
+    case 'verify-read-models':
+      if (args.length > 0) throw new UsageError(`verify-read-models takes options only (--projection <name>, --show-rows, --json), not ${args.join(' ')}`);
+      return verifyReadModels(connection, { projection: options.projection, showRows: options['show-rows'], json: options.json }, signal);
     default:
       throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
   }

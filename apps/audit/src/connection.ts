@@ -19,6 +19,7 @@ export interface AuditConnection {
   personalData: EncryptingEventStore | null;
   describe: string;
   /** The PostgreSQL that holds the read models (verify-read-models); absent with EventStoreDB alone. */
+  pool?: Pool;
   close(): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export async function openAudit(env: NodeJS.ProcessEnv = process.env): Promise<A
     streamKeySecret,
     personalData: store,
     describe: config.eventStore === 'eventstoredb' ? 'EventStoreDB' : `PostgreSQL ${redact(url)}`,
+    pool,
     close: async () => {
       await stored.close();
       await pool.end();

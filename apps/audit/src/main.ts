@@ -25,6 +25,10 @@ Commands:
       Resumable: when the file exists, the export continues after the file's last complete line.
   verify [--stream <stream>] [--json]
       Checks the hash chain of one stream or of all, and reports each broken link; exits with 1 when one is.
+  verify-read-models [--projection <name>] [--show-rows] [--json]
+      Rebuilds each read model (or the one named) from the events into a scratch schema and compares it with the
+      live tables row by row at the same position; exits with 1 when one differs. Samples show primary-key columns
+      only (--show-rows: whole rows, names and emails too). Writes only its scratch schema, dropped afterwards.
   erase teacher <trn> | erase user <userId> | erase induction-tutor <email>
       Erases the person's personal data (as POST /v1/erasures does): destroys their data key, records
       PersonalDataErased; read models blank them. Prints the subject's keyed hash and the result. Writes.
@@ -35,7 +39,8 @@ turned into stream names with STREAM_KEY_SECRET, or the secret the service gener
 are opened with MASTER_KEY, or the key the service generated in DATA_DIR (without one they are shown sealed).
 Export and verify work on the stored form: personal fields sealed, as the hash chain covers them.
 
-Exit codes: 0 done, 1 a hash chain is broken (verify) or an unexpected error, 2 bad usage or input, 130 interrupted.`;
+Exit codes: 0 done, 1 a hash chain is broken (verify), a read model differs
+(verify-read-models) or an unexpected error, 2 bad usage or input, 130 interrupted.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       'as-of': { type: 'string' },
       stream: { type: 'string' },
       out: { type: 'string' },
+      projection: { type: 'string' },
+      'show-rows': { type: 'boolean' },
     },
   });
   const [command, ...args] = positionals;
@@ -59,9 +66,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const connection = await openAudit();
   const abort = new AbortController();
-  // Ctrl-C: an export stops after the page being written (its file stays resumable); anything else, or a second
-  // Ctrl-C, ends at once.
-  const onSigint = () => (command === 'export' && !abort.signal.aborted ? abort.abort() : process.exit(130));
+  // Ctrl-C: an export stops after the page being written (its file stays resumable), verify-read-models after its
+  // batch (dropping its scratch schema); anything else, or a second Ctrl-C, ends at once.
+  const onSigint = () => ((command === 'export' || command === 'verify-read-models') && !abort.signal.aborted ? abort.abort() : process.exit(130));
   process.on('SIGINT', onSigint);
   try {
     return await runCommand(connection, command, args, { ...values, out: values.out ? resolve(values.out) : undefined }, abort.signal);

@@ -16,3 +16,4 @@ export { serveProjectorHttp, type ProjectorHttp } from './projector-http';
 export { createPositionWaiter, ReadModelBehindError, type PositionWaiter } from './wait-for-position';
 export { rebuildProjection, RebuildInProgressError, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild';
 export { isLockHeld, holderLockKey } from './projection-lock';
+export { verifyProjection, verifySchema, VerifyAbortedError, VerifyBusyError, ProjectionNotDeployedError, type TableComparison, type VerifyOptions, type VerifyProgress, type VerifyResult } from './verify';
