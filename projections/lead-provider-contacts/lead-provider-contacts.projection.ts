@@ -4,7 +4,9 @@ import { CONTACT_TOPIC_SUFFIX, contactTopic, enqueueFeedMessage, topicsHoldingKe
 import { defineProjection, type ProjectionContext } from '@ect/projection-runtime';
 import { evolveSchool, initialSchoolState, schoolEventCodec, SCHOOL_EVENT_TYPES, type SchoolEvent, type SchoolState } from '@ect/schools';
 import { evolveTeacher, initialTeacherState, teacherEventCodec, type TeacherEvent, type TeacherState } from '@ect/teachers';
+import { ERASURE_STREAMS, PERSONAL_DATA_ERASED } from '../shared/erasure';
 import { foldInto, streamId } from '../shared/folded-state';
+import { erasePerson, pruneSupersededMessages, rememberSubjects } from './lead-provider-contacts.erasure';
 import { CONTACT_SNAPSHOT_VERSION, contactView, type TeacherAtSchool } from './contact-snapshot';
 import { leadProviderContactsMigrations } from './lead-provider-contacts.sql';
 
@@ -25,10 +27,11 @@ const TEACHER_EVENTS = ['ECTRegistered', 'ECTLeftSchool', 'MentorRegistered', 'M
  */
 export const leadProviderContactsProjection = defineProjection({
   name: LEAD_PROVIDER_CONTACTS,
-  streamPrefixes: ['school-', 'teacher-'],
+  streamPrefixes: ['school-', 'teacher-', ERASURE_STREAMS],
   handlers: {
     ...Object.fromEntries(SCHOOL_EVENT_TYPES.map((type) => [type, onSchoolEvent])),
     ...Object.fromEntries(TEACHER_EVENTS.map((type) => [type, onTeacherEvent])),
+    [PERSONAL_DATA_ERASED]: onPersonalDataErased,
   },
   migrations: leadProviderContactsMigrations,
 });
@@ -45,7 +48,15 @@ const causeOf = (stored: StoredEvent): ContactCause => ({ eventId: stored.eventI
 async function onSchoolEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
   const urn = streamId(stored);
   const state = await foldInto<SchoolState, SchoolEvent>(ctx, 'school_states', urn, schoolEventCodec.decode(stored), initialSchoolState, evolveSchool);
+  await rememberSubjects(ctx, stored, urn);
   await refreshContacts(ctx, urn, causeOf(stored), state);
+}
+
+/** Blanks the person everywhere here, recomputes the schools they appeared at, and (live) drops superseded messages. */
+async function onPersonalDataErased(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
+  const urns = await erasePerson(ctx, stored);
+  for (const urn of urns) await refreshContacts(ctx, urn, causeOf(stored));
+  if (ctx.mode === 'live') await pruneSupersededMessages(ctx, urns);
 }
 
 async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Promise<void> {
@@ -53,6 +64,7 @@ async function onTeacherEvent(stored: StoredEvent, ctx: ProjectionContext): Prom
   const event = teacherEventCodec.decode(stored);
   const state = await foldInto<TeacherState, TeacherEvent>(ctx, 'teacher_states', key, event, initialTeacherState, evolveTeacher);
   const urn = (event.data as { schoolUrn: string }).schoolUrn;
+  await rememberSubjects(ctx, stored, urn);
   const role = event.type === 'ECTRegistered' || event.type === 'ECTLeftSchool' ? 'ect' : 'mentor';
   const registrations = role === 'ect' ? state.ectRegistrations : state.mentorRegistrations;
   const latest = registrations.findLast((r) => r.schoolUrn === urn);

@@ -1,5 +1,6 @@
 import { FEED_OUTBOX_SQL } from '@ect/feeds';
 import type { ProjectionMigration } from '@ect/projection-runtime';
+import { ERASURE_MIGRATION } from './lead-provider-contacts.erasure';
 
 /**
  * `contacts` holds, per school, which lead provider sees it now and the snapshot it sees; `as_of` is the date the
@@ -34,4 +35,5 @@ export const leadProviderContactsMigrations: ProjectionMigration[] = [
       create index contacts_to_review on contacts (review_on) where review_on is not null;
     `,
   },
+  ERASURE_MIGRATION,
 ];
