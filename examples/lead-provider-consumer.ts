@@ -75,31 +75,61 @@ export interface ConsumerOptions {
   logLevel?: logLevel;
 }
 
-/** Starts consuming from the beginning (for a new group) and returns the consumer (disconnect() stops it). */
-export async function startContactConsumer(options: ConsumerOptions): Promise<Consumer> {
-  const kafka = new Kafka({
-    clientId: `contacts-${options.leadProviderId}`,
-    brokers: options.brokers,
-    sasl: { mechanism: 'scram-sha-512', username: options.username, password: options.password },
-    logLevel: options.logLevel ?? logLevel.ERROR,
-  });
-  const consumer = kafka.consumer({ groupId: `ect-register.lead-provider.${options.leadProviderId}.${options.groupName ?? 'contacts-copy'}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [`ect-register.lead-provider.${options.leadProviderId}.contacts.v1`], fromBeginning: true });
-  await consumer.run({
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
-      for (const message of batch.messages) {
-        const change = options.copy.apply(message);
-        if (change) await options.onChange?.(change);
-        resolveOffset(message.offset);
-        await heartbeat();
-      }
-      await options.onBatch?.();
-      await commitOffsetsIfNecessary();
+export interface ContactConsumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts consuming (from the beginning for a new group) and keeps at it until stop(). After a crash (the broker
+ * away, a coordinator still loading) it starts over with a new client, from the committed offsets: kafkajs's own
+ * in-client restart can resume from offsets it fetched but never handed to the handler, which would skip messages.
+ */
+export async function startContactConsumer(options: ConsumerOptions): Promise<ContactConsumer> {
+  let current: Consumer | null = null;
+  let stopped = false;
+  const launch = async (): Promise<void> => {
+    const kafka = new Kafka({
+      clientId: `contacts-${options.leadProviderId}`,
+      brokers: options.brokers,
+      sasl: { mechanism: 'scram-sha-512', username: options.username, password: options.password },
+      logLevel: options.logLevel ?? logLevel.ERROR,
+    });
+    const consumer = kafka.consumer({
+      groupId: `ect-register.lead-provider.${options.leadProviderId}.${options.groupName ?? 'contacts-copy'}`,
+      retry: { restartOnFailure: async () => false },
+    });
+    current = consumer;
+    const relaunch = () => {
+      if (stopped || current !== consumer) return;
+      current = null;
+      void consumer.disconnect().catch(() => undefined);
+      setTimeout(() => void launch().catch(relaunchLater), 1000);
+    };
+    const relaunchLater = () => setTimeout(() => void launch().catch(relaunchLater), 1000);
+    consumer.on(consumer.events.CRASH, relaunch);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [`ect-register.lead-provider.${options.leadProviderId}.contacts.v1`], fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
+        for (const message of batch.messages) {
+          const change = options.copy.apply(message);
+          if (change) await options.onChange?.(change);
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+        await options.onBatch?.();
+        await commitOffsetsIfNecessary();
+      },
+    });
+  };
+  await launch();
+  return {
+    async stop() {
+      stopped = true;
+      await current?.disconnect();
     },
-  });
-  return consumer;
+  };
 }
 
 async function main(): Promise<void> {
@@ -121,7 +151,7 @@ async function main(): Promise<void> {
     onBatch: () => copy.save(file),
   });
   console.log(`Keeping ${file} up to date with ${leadProviderId}'s contacts (${Object.keys(copy.schools).length} schools so far); Ctrl-C stops.`);
-  const stop = () => void consumer.disconnect().then(() => process.exit(0));
+  const stop = () => void consumer.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

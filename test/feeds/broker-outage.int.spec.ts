@@ -2,9 +2,9 @@
  * The broker goes away for a while: a Kafka broker of this suite's own (always local, so it can be stopped), the
  * real API, projector and relay, and the example consumer of examples/ as the lead provider.
  */
-import { logLevel, type Consumer } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { unsentCount, type Relay } from '@ect/feeds';
-import { ContactCopy, startContactConsumer, type Change } from '../../examples/lead-provider-consumer';
+import { ContactCopy, startContactConsumer, type Change, type ContactConsumer } from '../../examples/lead-provider-consumer';
 import { startTestApi, type TestApi } from '../support/api';
 import { startTestKafka, type TestKafka } from '../support/kafka';
 import { assertValidSnapshot, outboxRows, provisionedLeadProvider, readTopic, servicePrincipal, startTestRelay } from './feed-support';
@@ -15,12 +15,12 @@ jest.setTimeout(240000);
 let api: TestApi;
 let kafka: TestKafka;
 let relay: Relay | undefined;
-let consumer: Consumer | undefined;
+let consumer: ContactConsumer | undefined;
 beforeAll(async () => {
   [kafka, api] = await Promise.all([startTestKafka({ local: true }), startTestApi({ projector: true })]);
 }, 240000);
 afterAll(async () => {
-  await consumer?.disconnect().catch(() => undefined);
+  await consumer?.stop().catch(() => undefined);
   await relay?.stop();
   await api?.close();
   await kafka?.stop();
