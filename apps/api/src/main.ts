@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ConfigError, DatabaseUnreachableError, loadConfig } from '@ect/platform';
 import { createRuntime } from '@ect/nest-kit';
 import { startProjector } from '@ect/projection-runtime';
-import { allProjections } from '@ect-projections';
+import { allProjections, startContactReviews } from '@ect-projections';
+import { startFeedRelay } from '@ect/feeds';
 import { CommandRunner } from '@ect/command-runner';
 import { COMMANDS_TOPIC, kafkaCommandsFromEnv } from '@ect/kafka-commands';
 import { kafkaConnectionFromEnv } from '../../../scripts/kafka';
@@ -20,11 +21,16 @@ async function main(): Promise<void> {
   const projector = config.projectionsInProcess
     ? startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: allProjections(new CommandRunner(runtime.eventStore, { newId: runtime.newId })), log: (line) => process.stdout.write(`${line}\n`) })
     : null;
+  // Contact feeds beside the in-process projections: the outbox relay (KAFKA=local starts a broker under DATA_DIR/kafka
+  // here and stops it at shutdown; no Kafka: the relay is off) and the date-driven review of contact snapshots.
+  const feeds = projector ? await startFeedRelay(config, runtime.pool, (line) => process.stdout.write(`${line}\n`)) : null;
+  const reviews = projector ? startContactReviews({ pool: runtime.pool, log: (line) => process.stdout.write(`${line}\n`) }) : null;
   await app.startAllMicroservices();
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const lines = [`ect-register API listening on ${url} (event store: ${config.eventStore})`, ...runtime.notices];
   if (projector) lines.push(`Projections running in this process: read models and reactors`);
+  if (feeds) lines.push(...feeds.notices);
   if (kafkaCommands) lines.push(`Commands over Kafka from ${Object.keys(kafkaCommands.principalRoles).map((p) => `${COMMANDS_TOPIC}.${p}`).join(', ')}`);
   lines.push(`Health: ${url}/health/ready   OpenAPI: ${url}/openapi.json   Docs: ${url}/docs`);
   if (config.appEnv !== 'production') {
@@ -39,6 +45,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${signal}: shutting down\n`);
     await app.close();
     await projector?.stop();
+    await reviews?.stop();
+    await feeds?.stop();
     await runtime.close();
     process.exit(0);
   };

@@ -5,6 +5,8 @@ import { serveProjectorHttp, startProjector } from '@ect/projection-runtime';
 import { runningDatabaseUrl } from './database-url';
 import { CommandRunner } from '@ect/command-runner';
 import { projections, projectionsFor, projectorMigrations } from './projections';
+import { startFeedRelay } from '@ect/feeds';
+import { startContactReviews } from '@ect-projections';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -33,11 +35,15 @@ async function main(): Promise<void> {
   });
   const runner = new CommandRunner(runtime.eventStore, { newId: runtime.newId });
   const projector = startProjector({ pool: runtime.pool, eventStore: runtime.eventStore, projections: projectionsFor(runner), log });
-  const http = await serveProjectorHttp(projector, { port, host: config.host });
+  // Contact feeds: the outbox relay (off without Kafka) and the date-driven review of contact snapshots.
+  const feeds = await startFeedRelay(config, runtime.pool, log);
+  const reviews = startContactReviews({ pool: runtime.pool, log });
+  const withRelay = { ...projector, health: () => ({ ...projector.health(), relay: feeds.relay.health() }) };
+  const http = await serveProjectorHttp(withRelay, { port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${http.port}`;
   const names = projections.map((p) => p.name).join(', ') || 'none';
   process.stdout.write(
-    [`ect-register projector listening on ${url} (projections: ${names}; event store: ${config.eventStore})`, ...runtime.notices,
+    [`ect-register projector listening on ${url} (projections: ${names}; event store: ${config.eventStore})`, ...runtime.notices, ...feeds.notices,
       `Metrics: ${url}/metrics   Health: ${url}/health`].join('\n') + '\n',
   );
 
@@ -48,6 +54,8 @@ async function main(): Promise<void> {
     log(`${signal}: stopping projections after their batches in flight`);
     await http.close();
     await projector.stop();
+    await reviews.stop();
+    await feeds.stop();
     await runtime.close();
     process.exit(0);
   };
