@@ -12,10 +12,13 @@
  *   message carries an `event-id` header that a resend repeats; the copy remembers the ids it applied per school and
  *   skips repeats, so each change is applied (and reported to `onChange`) once.
  * - Offsets are committed after the copy is saved, so a crash of this consumer replays at most what it had not saved.
+ * - Every version of a school stays on the topic for a week (min.compaction.lag.ms), tombstones too
+ *   (delete.retention.ms); after that only the latest value per school is kept. A copy that was offline for longer
+ *   than a week may have missed a tombstone: start it again with a new group (or an empty file) to rebuild it.
  * - The consumer group must start with `ect-register.lead-provider.<LP_ID>.` (the ACLs allow no other).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
 export interface Change {
   urn: string;
@@ -79,57 +82,31 @@ export interface ContactConsumer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts consuming (from the beginning for a new group) and keeps at it until stop(). After a crash (the broker
- * away, a coordinator still loading) it starts over with a new client, from the committed offsets: kafkajs's own
- * in-client restart can resume from offsets it fetched but never handed to the handler, which would skip messages.
- */
+/** Starts consuming (from the beginning for a new group) until stop(); kafkajs restarts it after retriable failures. */
 export async function startContactConsumer(options: ConsumerOptions): Promise<ContactConsumer> {
-  let current: Consumer | null = null;
-  let stopped = false;
-  const launch = async (): Promise<void> => {
-    const kafka = new Kafka({
-      clientId: `contacts-${options.leadProviderId}`,
-      brokers: options.brokers,
-      sasl: { mechanism: 'scram-sha-512', username: options.username, password: options.password },
-      logLevel: options.logLevel ?? logLevel.ERROR,
-    });
-    const consumer = kafka.consumer({
-      groupId: `ect-register.lead-provider.${options.leadProviderId}.${options.groupName ?? 'contacts-copy'}`,
-      retry: { restartOnFailure: async () => false },
-    });
-    current = consumer;
-    const relaunch = () => {
-      if (stopped || current !== consumer) return;
-      current = null;
-      void consumer.disconnect().catch(() => undefined);
-      setTimeout(() => void launch().catch(relaunchLater), 1000);
-    };
-    const relaunchLater = () => setTimeout(() => void launch().catch(relaunchLater), 1000);
-    consumer.on(consumer.events.CRASH, relaunch);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [`ect-register.lead-provider.${options.leadProviderId}.contacts.v1`], fromBeginning: true });
-    await consumer.run({
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
-        for (const message of batch.messages) {
-          const change = options.copy.apply(message);
-          if (change) await options.onChange?.(change);
-          resolveOffset(message.offset);
-          await heartbeat();
-        }
-        await options.onBatch?.();
-        await commitOffsetsIfNecessary();
-      },
-    });
-  };
-  await launch();
-  return {
-    async stop() {
-      stopped = true;
-      await current?.disconnect();
+  const kafka = new Kafka({
+    clientId: `contacts-${options.leadProviderId}`,
+    brokers: options.brokers,
+    sasl: { mechanism: 'scram-sha-512', username: options.username, password: options.password },
+    logLevel: options.logLevel ?? logLevel.ERROR,
+  });
+  const consumer = kafka.consumer({ groupId: `ect-register.lead-provider.${options.leadProviderId}.${options.groupName ?? 'contacts-copy'}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [`ect-register.lead-provider.${options.leadProviderId}.contacts.v1`], fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
+      for (const message of batch.messages) {
+        const change = options.copy.apply(message);
+        if (change) await options.onChange?.(change);
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
+      await options.onBatch?.();
+      await commitOffsetsIfNecessary();
     },
-  };
+  });
+  return { stop: () => consumer.disconnect() };
 }
 
 async function main(): Promise<void> {

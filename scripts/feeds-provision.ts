@@ -18,6 +18,17 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { contactTopic, isFeedLeadProviderId, leadProviderAcls, leadProviderPrincipal, SERVICE_PRINCIPAL, serviceAcls } from '../libs/feeds/src/feed-topics';
 import { createAcls, createScramUser, kafkaClient, kafkaConnectionFromEnv, PROJECT_ROOT, type KafkaConnection, type SaslCredentials } from './kafka';
 
+/**
+ * Topic settings. Compacted: the latest value per school stays for good. For a week every version stays readable
+ * (min.compaction.lag.ms), and so do tombstones (delete.retention.ms): a consumer less than a week behind sees each
+ * change and each removal; one offline longer must rebuild its copy from the beginning.
+ */
+export const FEED_TOPIC_CONFIG: Record<string, string> = {
+  'cleanup.policy': 'compact',
+  'min.compaction.lag.ms': String(7 * 24 * 3600 * 1000),
+  'delete.retention.ms': String(7 * 24 * 3600 * 1000),
+};
+
 export interface ProvisionedLeadProvider {
   topic: string;
   /** False when the topic already existed (its partitions are left as they were). */
@@ -43,7 +54,7 @@ export async function provisionLeadProvider(
   try {
     topicCreated = await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: opts.partitions ?? 1, replicationFactor: opts.replicationFactor ?? -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      topics: [{ topic, numPartitions: opts.partitions ?? 1, replicationFactor: opts.replicationFactor ?? -1, configEntries: Object.entries(FEED_TOPIC_CONFIG).map(([name, value]) => ({ name, value })) }],
     });
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     partitions = metadata.topics[0].partitions.length;

@@ -51,15 +51,17 @@ describe('given lead providers A and B provisioned by the command', () => {
     await producer.disconnect();
   });
 
-  it('then A\'s topic is compacted with the partitions asked for, and A\'s principal is lead-provider-<id>', async () => {
+  it('then A\'s topic is compacted (every version kept a week) with the partitions asked for, and A\'s principal is lead-provider-<id>', async () => {
     const admin = kafka.client().admin();
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [contactTopic(a)] });
-    const config = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: contactTopic(a), configNames: ['cleanup.policy'] }] });
+    const config = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: contactTopic(a), configNames: ['cleanup.policy', 'min.compaction.lag.ms', 'delete.retention.ms'] }] });
     await admin.disconnect();
 
     expect(metadata.topics[0].partitions).toHaveLength(2);
-    expect(config.resources[0].configEntries[0]).toMatchObject({ configName: 'cleanup.policy', configValue: 'compact' });
+    expect(Object.fromEntries(config.resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({
+      'cleanup.policy': 'compact', 'min.compaction.lag.ms': '604800000', 'delete.retention.ms': '604800000',
+    });
     expect(principalA.username).toBe(`lead-provider-${a}`);
   });
 

@@ -46,7 +46,7 @@ describe('docs/feeds/asyncapi.yaml', () => {
     expect(withoutParserKeys(messages.contactRemoved.payload()!.json())).toEqual({ type: 'null' });
     const channel = document!.channels().all()[0];
     expect(channel.address()).toBe('ect-register.lead-provider.{leadProviderId}.contacts.v1');
-    expect(channel.bindings().all()[0].value()).toEqual({ topicConfiguration: { 'cleanup.policy': ['compact'] } });
+    expect(channel.bindings().all()[0].value()).toEqual({ topicConfiguration: { 'cleanup.policy': ['compact'], 'delete.retention.ms': 604800000 } });
   });
 });
 

@@ -58,10 +58,9 @@ export async function provisionedLeadProvider(kafka: TestKafka, prefix = 'lp') {
 }
 
 /**
- * Every record in the topic now (up to each partition's high watermark), read as the administrator. A kafkajs
- * consumer that restarts inside its client (e.g. on "coordinator is loading" just after a broker starts) can resume
- * past records it fetched but never handed over; so each attempt uses a fresh client and group, and an attempt that
- * did not see every offset is repeated.
+ * Every record in the topic now (up to each partition's high watermark), read as the administrator. Feed topics
+ * keep every record for min.compaction.lag.ms (a week, see provisioning), so each offset must be seen; an attempt
+ * that crashed before (e.g. "coordinator is loading" on a fresh broker) is repeated with a new client and group.
  */
 export async function readTopic(kafka: TestKafka, topic: string): Promise<FeedRecord[]> {
   const admin = kafka.client().admin();

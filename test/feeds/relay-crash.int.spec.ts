@@ -67,22 +67,26 @@ describe('given a backlog in the outbox', () => {
     const queued = await outboxRows(api, `topic = '${lp.topic}'`);
     expect(queued).toHaveLength(300);
 
-    child = startNode('node_modules/tsx/dist/cli.mjs', {
-      RELAY_DATABASE_URL: api.database!.url, RELAY_BROKERS: kafka.brokers.join(','), RELAY_USERNAME: service.username, RELAY_PASSWORD: service.password,
+    // tsx as a loader inside the one node process (its CLI would run the script in a child that SIGKILL misses).
+    child = startNode('test/feeds/relay-child.ts', {
+      NODE_OPTIONS: '--import tsx', RELAY_DATABASE_URL: api.database!.url, RELAY_BROKERS: kafka.brokers.join(','), RELAY_USERNAME: service.username, RELAY_PASSWORD: service.password,
       RELAY_BATCH_SIZE: String(BATCH), RELAY_SEND_TIMEOUT_MS: '2000',
-    }, ['test/feeds/relay-child.ts']);
+    });
     await until(async () => (await sent()) >= 40, 'the child relay to send 40 rows', 120000, 10);
+    await child.waitFor(/holding the relay lock/);
     child.child.kill('SIGKILL');
     await child.exited;
     const leftBehind = await pending();
     expect(leftBehind).toBeGreaterThan(0);
 
-    relays.push(startTestRelay(api, kafka.client(service, 'crash-successor'), { batchSize: BATCH, sendTimeoutMs: 2000 }));
+    const successor = startTestRelay(api, kafka.client(service, 'crash-successor'), { batchSize: BATCH, sendTimeoutMs: 2000 });
+    relays.push(successor);
     await until(async () => (await pending()) === 0, 'the successor to drain the outbox');
 
     const repeats = expectAtLeastOnceInOrder(await readTopic(kafka, lp.topic), queued);
     // At most the batch in flight at the kill (acknowledged, not yet marked sent) goes twice.
     expect(repeats).toBeLessThanOrEqual(BATCH);
+    expect(successor.health().sent).toBe(leftBehind);
   });
 
   it('when the relay is stopped in the middle of a batch and started again, then nothing is lost and nothing is reordered', async () => {

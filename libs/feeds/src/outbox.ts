@@ -86,14 +86,18 @@ export interface OutboxRow {
 }
 
 /**
- * The oldest unsent rows in queue order, leaving out topics that cannot be sent yet (each topic keeps its order).
- * bigint columns arrive as strings from pg; ordering is by the bigint id (never by a text cast: '9' > '12').
+ * The oldest unsent rows in queue order, at most `limit` and (after the first) within `maxBytes` of keys and values,
+ * leaving out topics that cannot be sent yet (each topic keeps its order). The byte cut happens in the database, so
+ * rows that would not fit are not transferred. bigint columns arrive as strings; ordering is by the bigint id.
  */
-export async function unsentRows(query: Query, limit: number, skipTopics: string[]): Promise<OutboxRow[]> {
+export async function unsentRows(query: Query, limit: number, maxBytes: number, skipTopics: string[]): Promise<OutboxRow[]> {
   const { rows } = await query(
-    `select id, topic, key, value, event_id, position, schema_version from feeds.outbox
-     where sent_at is null and not (topic = any($2::text[])) order by id limit $1`,
-    [limit, skipTopics],
+    `select id, topic, key, value, event_id, position, schema_version from (
+       select o.*, sum(octet_length(key) + coalesce(octet_length(value), 0)) over (order by id) as upto, row_number() over (order by id) as n
+       from (select * from feeds.outbox where sent_at is null and not (topic = any($3::text[])) order by id limit $1) o
+     ) r where upto <= $2 or n = 1
+     order by id`,
+    [limit, maxBytes, skipTopics],
   );
   return rows as OutboxRow[];
 }

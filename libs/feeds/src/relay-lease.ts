@@ -7,7 +7,7 @@ const RELAY_LOCK: [number, number] = [7_283_010, 1];
 /**
  * The right to send: a PostgreSQL session advisory lock on a connection of its own, which also LISTENs for new
  * outbox rows. The lock lives exactly as long as the session, so a relay that dies (even `kill -9`) frees it for
- * another. A holder must call `alive()` before each send: once the session is gone another relay may hold the lock.
+ * another. A holder must call `beforeSend()` before each send: once the session is gone another relay may hold the lock.
  */
 export class RelayLease {
   private client: Client | null = null;
@@ -43,13 +43,25 @@ export class RelayLease {
   }
 
   /** True while the session (and so the lock) is certainly ours; drops the holding otherwise. */
-  async alive(): Promise<boolean> {
+  alive(): Promise<boolean> {
+    return this.onSession('select 1');
+  }
+
+  /**
+   * Proves the lock is still ours and records that a send starts now, on the lock's own session (one round trip):
+   * a successor waits until any send started here has timed out (see the relay). False: stop, the lock is gone.
+   */
+  beforeSend(): Promise<boolean> {
+    return this.onSession(`update feeds.relay_state set send_started_at = now(), holder = 'pid ${process.pid}'`);
+  }
+
+  private async onSession(sql: string): Promise<boolean> {
     const client = this.client;
     if (!client || !this.held) return false;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        client.query('select 1'),
+        client.query(sql),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('lock session check timed out')), this.checkIntervalMs * 2))),
       ]);
       return true;

@@ -1,6 +1,7 @@
 import type { ClientConfig, Pool } from 'pg';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { markSent, unsentCount, unsentRows, type OutboxRow } from './outbox';
+import { prefixWithin, relayProducer, sendBatch } from './relay-batch';
 import { RelayLease } from './relay-lease';
 import { TopicDirectory } from './topic-directory';
 
@@ -11,6 +12,8 @@ export interface RelayOptions {
   /** Settings for the lock session; the pool's by default. */
   lockConnection?: ClientConfig;
   batchSize?: number;
+  /** Largest batch in bytes of keys and values (default 512 KiB): a record batch over the broker's message.max.bytes (1 MiB by default) is refused. */
+  maxBatchBytes?: number;
   /** Longest wait for new rows when no notification comes (a fallback: NOTIFY normally wakes the relay). */
   pollMs?: number;
   lockRetryMs?: number;
@@ -60,6 +63,7 @@ export function startRelay(options: RelayOptions): Relay {
   const log = options.log ?? (() => undefined);
   const batchSize = options.batchSize ?? 500;
   const sendTimeoutMs = options.sendTimeoutMs ?? 15000;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   let wake: () => void = () => undefined;
   const lease = new RelayLease(options.lockConnection ?? (options.pool.options as ClientConfig), () => wake());
   const topics = new TopicDirectory(options.kafka, options.topicRecheckMs ?? 5000);
@@ -100,31 +104,11 @@ export function startRelay(options: RelayOptions): Relay {
   }
 
   async function send(rows: OutboxRow[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const r of rows) {
-      const headers = { 'event-id': r.event_id, position: r.position, 'schema-version': String(r.schema_version), 'content-type': 'application/json' };
-      byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { key: r.key, value: r.value, headers }]);
-    }
     if (!producer) {
-      producer = options.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
-      });
+      producer = relayProducer(options.kafka);
       await producer.connect();
     }
-    const p = producer;
-    await options.pool.query('update feeds.relay_state set send_started_at = now(), holder = $1', [`pid ${process.pid}`]);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no acknowledgement within ${sendTimeoutMs} ms`)), sendTimeoutMs))),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await sendBatch(producer, rows, sendTimeoutMs);
   }
 
   /** One batch: true when rows were sent (look again at once), false when there was nothing to send. */
@@ -134,7 +118,7 @@ export function startRelay(options: RelayOptions): Relay {
       countedAt = Date.now();
     }
     const waiting = health.waitingForTopics;
-    let rows = await unsentRows((sql, params) => options.pool.query(sql, params), batchSize, waiting);
+    let rows = await unsentRows((sql, params) => options.pool.query(sql, params), batchSize, maxBatchBytes, waiting);
     if (waiting.length > 0 || rows.length > 0) {
       const missing = await topics.missing([...new Set([...waiting, ...rows.map((r) => r.topic)])]);
       for (const t of missing) if (!waiting.includes(t)) log(`feed relay: topic ${t} does not exist; its messages wait until it is provisioned (npm run feeds:provision)`);
@@ -143,8 +127,9 @@ export function startRelay(options: RelayOptions): Relay {
       if (appeared.length > 0) return true;
       rows = rows.filter((r) => !missing.includes(r.topic));
     }
+    rows = prefixWithin(rows, maxBatchBytes);
     if (rows.length === 0) return false;
-    if (!(await lease.alive())) return false;
+    if (!(await lease.beforeSend())) return false;
     health.state = 'sending';
     await send(rows);
     await markSent((sql, params) => options.pool.query(sql, params), rows.map((r) => r.id));
