@@ -18,15 +18,20 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { contactTopic, isFeedLeadProviderId, leadProviderAcls, leadProviderPrincipal, SERVICE_PRINCIPAL, serviceAcls } from '../libs/feeds/src/feed-topics';
 import { createAcls, createScramUser, kafkaClient, kafkaConnectionFromEnv, PROJECT_ROOT, type KafkaConnection, type SaslCredentials } from './kafka';
 
+const DAY_MS = 24 * 3600 * 1000;
+
 /**
  * Topic settings. Compacted: the latest value per school stays for good. For a week every version stays readable
  * (min.compaction.lag.ms), and so do tombstones (delete.retention.ms): a consumer less than a week behind sees each
- * change and each removal; one offline longer must rebuild its copy from the beginning.
+ * change and each removal; one offline longer must rebuild its copy from the beginning. Older versions are compacted
+ * away within 8 days (max.compaction.lag.ms), which bounds how long an erased person's data (replaced by a new
+ * snapshot at the erasure) can still be read from the topic.
  */
 export const FEED_TOPIC_CONFIG: Record<string, string> = {
   'cleanup.policy': 'compact',
-  'min.compaction.lag.ms': String(7 * 24 * 3600 * 1000),
-  'delete.retention.ms': String(7 * 24 * 3600 * 1000),
+  'min.compaction.lag.ms': String(7 * DAY_MS),
+  'max.compaction.lag.ms': String(8 * DAY_MS),
+  'delete.retention.ms': String(7 * DAY_MS),
 };
 
 export interface ProvisionedLeadProvider {

@@ -55,12 +55,12 @@ describe('given lead providers A and B provisioned by the command', () => {
     const admin = kafka.client().admin();
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [contactTopic(a)] });
-    const config = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: contactTopic(a), configNames: ['cleanup.policy', 'min.compaction.lag.ms', 'delete.retention.ms'] }] });
+    const config = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: contactTopic(a), configNames: ['cleanup.policy', 'min.compaction.lag.ms', 'max.compaction.lag.ms', 'delete.retention.ms'] }] });
     await admin.disconnect();
 
     expect(metadata.topics[0].partitions).toHaveLength(2);
     expect(Object.fromEntries(config.resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({
-      'cleanup.policy': 'compact', 'min.compaction.lag.ms': '604800000', 'delete.retention.ms': '604800000',
+      'cleanup.policy': 'compact', 'min.compaction.lag.ms': '604800000', 'max.compaction.lag.ms': '691200000', 'delete.retention.ms': '604800000',
     });
     expect(principalA.username).toBe(`lead-provider-${a}`);
   });
